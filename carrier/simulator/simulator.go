@@ -1,0 +1,183 @@
+// Package simulator is Hookline's built-in carrier: it "delivers" texts and
+// voicemails to simulated phones whose inboxes are kept in the database,
+// sends delivery reports after a configurable delay, and can be told to fail
+// chosen numbers, so the whole flow can be seen without a carrier account.
+package simulator
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"hookline"
+)
+
+// Config configures the simulator.
+type Config struct {
+	Store    hookline.InboxStore
+	Reporter hookline.StatusReporter
+	// ReceiptDelay is how long after a send its delivery report comes.
+	ReceiptDelay time.Duration
+	// FailPhones are refused permanently (undelivered).
+	FailPhones []string
+	Now        hookline.Clock
+	Logger     *slog.Logger
+}
+
+// Failure modes a phone can be given.
+const (
+	FailPermanent = "permanent"
+	FailTransient = "transient"
+)
+
+type failure struct {
+	mode  string
+	count int // for transient failures: how many sends fail; <=0 means all
+}
+
+// Carrier is the simulator. It is safe for concurrent use.
+type Carrier struct {
+	cfg      Config
+	mu       sync.Mutex
+	failures map[string]*failure
+	wg       sync.WaitGroup
+	ctx      context.Context
+	cancel   context.CancelFunc
+}
+
+var (
+	_ hookline.SMSSender       = (*Carrier)(nil)
+	_ hookline.VoicemailSender = (*Carrier)(nil)
+)
+
+// New returns a simulator. Call Start to resume delivery reports that were
+// due when the process last stopped.
+func New(cfg Config) *Carrier {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	c := &Carrier{cfg: cfg, failures: map[string]*failure{}}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	for _, p := range cfg.FailPhones {
+		c.failures[p] = &failure{mode: FailPermanent}
+	}
+	return c
+}
+
+// Name implements hookline.SMSSender.
+func (c *Carrier) Name() string { return "simulator" }
+
+// Start schedules the delivery reports still owed for earlier sends.
+func (c *Carrier) Start(ctx context.Context) error {
+	pending, err := c.cfg.Store.PendingReceipts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range pending {
+		c.scheduleReceipt(e.MessageID, c.cfg.ReceiptDelay)
+	}
+	return nil
+}
+
+// Close stops pending reports; Start sends them again on the next run.
+func (c *Carrier) Close() {
+	c.cancel()
+	c.wg.Wait()
+}
+
+// SetFailure makes sends to phone fail: mode FailPermanent, or FailTransient
+// for the next count sends (count <= 0: until cleared). An empty mode clears.
+func (c *Carrier) SetFailure(phone, mode string, count int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if mode == "" {
+		delete(c.failures, phone)
+		return
+	}
+	c.failures[phone] = &failure{mode: mode, count: count}
+}
+
+// check returns the error a send to phone must fail with, if any.
+func (c *Carrier) check(phone string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f := c.failures[phone]
+	if f == nil {
+		return nil
+	}
+	if f.mode == FailPermanent {
+		return &hookline.CarrierError{Code: "sim_rejected", Permanent: true, Status: hookline.StatusUndelivered}
+	}
+	if f.count > 0 {
+		if f.count--; f.count == 0 {
+			delete(c.failures, phone)
+		}
+	}
+	return &hookline.CarrierError{Code: "sim_unavailable"}
+}
+
+// SendSMS delivers a text to the simulated phone.
+func (c *Carrier) SendSMS(ctx context.Context, m *hookline.OutboundSMS) (*hookline.SendResult, error) {
+	return c.deliver(ctx, &hookline.InboxEntry{MessageID: m.MessageID, Phone: m.To, From: m.From, Kind: hookline.KindSMS, Body: m.Body})
+}
+
+// SendVoicemail drops a voicemail in the simulated phone's mailbox.
+func (c *Carrier) SendVoicemail(ctx context.Context, v *hookline.OutboundVoicemail) (*hookline.SendResult, error) {
+	return c.deliver(ctx, &hookline.InboxEntry{MessageID: v.MessageID, Phone: v.To, From: v.From, Kind: hookline.KindRVM,
+		AudioID: v.AudioID, DurationMS: v.Duration.Milliseconds()})
+}
+
+func (c *Carrier) deliver(ctx context.Context, e *hookline.InboxEntry) (*hookline.SendResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &hookline.CarrierError{Code: "sim_canceled", Err: err}
+	}
+	if err := c.check(e.Phone); err != nil {
+		return nil, err
+	}
+	e.ReceivedAt = c.cfg.Now().UTC()
+	added, err := c.cfg.Store.AddInboxEntry(ctx, e)
+	if err != nil {
+		return nil, &hookline.CarrierError{Code: "sim_store", Err: err}
+	}
+	if added {
+		c.scheduleReceipt(e.MessageID, c.cfg.ReceiptDelay)
+	}
+	return &hookline.SendResult{CarrierID: "sim-" + e.MessageID, Status: hookline.StatusSent}, nil
+}
+
+func (c *Carrier) scheduleReceipt(messageID string, delay time.Duration) {
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-c.ctx.Done():
+				return
+			}
+		}
+		c.sendReceipt(messageID)
+	}()
+}
+
+// sendReceipt reports delivery, then marks the entry; a crash in between
+// reports it again on the next start, which changes nothing.
+func (c *Carrier) sendReceipt(messageID string) {
+	ctx := c.ctx
+	r := hookline.StatusReport{MessageID: messageID, CarrierID: "sim-" + messageID, Status: hookline.StatusDelivered, At: c.cfg.Now().UTC()}
+	if err := c.cfg.Reporter.ReportStatus(ctx, r); err != nil {
+		if ctx.Err() == nil {
+			c.cfg.Logger.Error("simulator receipt", "message_id", messageID, "err", err)
+		}
+		return
+	}
+	if err := c.cfg.Store.MarkReceipted(ctx, messageID, hookline.StatusDelivered); err != nil && ctx.Err() == nil {
+		c.cfg.Logger.Error("simulator mark receipt", "message_id", messageID, "err", err)
+	}
+}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"hookline"
+	"hookline/carrier/simulator"
+	"hookline/jobs"
+	"hookline/server"
+	"hookline/sqlstore"
+)
+
+// Main is a running Hookline node: the database, the job queue, the
+// carriers and the HTTP server. Tests run it in-process on port 0.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	DB     *sqlstore.DB
+	River  *river.Client[*sql.Tx]
+	Sim    *simulator.Carrier
+	Server *server.Server
+	HTTP   *http.Server
+	ln     net.Listener
+	// URL is where the server listens, like http://127.0.0.1:8080.
+	URL string
+}
+
+// NewMain returns a node with the given config.
+func NewMain(cfg Config) *Main {
+	return &Main{Config: cfg, Logger: slog.Default()}
+}
+
+// openDB opens and migrates the database (application and River tables).
+func openDB(ctx context.Context, cfg Config) (*sqlstore.DB, error) {
+	db, err := sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := migrateRiver(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.Start()
+	return db, nil
+}
+
+// riverDriverT is River's driver over database/sql, for either backend.
+type riverDriverT = riverdriver.Driver[*sql.Tx]
+
+func riverDriver(db *sqlstore.DB) riverDriverT {
+	if db.Dialect() == sqlstore.Postgres {
+		return riverdatabasesql.New(db.WriteDB())
+	}
+	return riversqlite.New(db.WriteDB())
+}
+
+func migrateRiver(ctx context.Context, db *sqlstore.DB) error {
+	m, err := rivermigrate.New(riverDriver(db), nil)
+	if err != nil {
+		return fmt.Errorf("river migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrate: %w", err)
+	}
+	return nil
+}
+
+// Run opens everything and starts serving; it returns once the node is up.
+func (m *Main) Run(ctx context.Context) (err error) {
+	cfg := m.Config
+	if m.DB, err = openDB(ctx, cfg); err != nil {
+		return err
+	}
+	if err := m.startCarriers(ctx); err != nil {
+		return err
+	}
+	if err := m.startRiver(ctx); err != nil {
+		return err
+	}
+	return m.startHTTP()
+}
+
+func (m *Main) startCarriers(ctx context.Context) error {
+	if m.Config.SMSCarrier != "simulator" || m.Config.RVMCarrier != "simulator" {
+		return fmt.Errorf("unknown carrier %q/%q: the carriers are simulator", m.Config.SMSCarrier, m.Config.RVMCarrier)
+	}
+	m.Sim = simulator.New(simulator.Config{Store: m.DB, Reporter: m.DB, ReceiptDelay: m.Config.SimReceiptDelay, FailPhones: m.Config.SimFailPhones, Logger: m.Logger})
+	return m.Sim.Start(ctx)
+}
+
+func (m *Main) startRiver(ctx context.Context) error {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &jobs.DeliverWorker{Store: m.DB, SMS: m.Sim, Voicemail: m.Sim, Logger: m.Logger})
+	var err error
+	m.River, err = river.NewClient(riverDriver(m.DB), &river.Config{
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: m.Config.DeliverWorkers}},
+		Workers:              workers,
+		FetchCooldown:        5 * time.Millisecond,
+		FetchPollInterval:    m.Config.FetchPollInterval,
+		RescueStuckJobsAfter: m.Config.RescueAfter,
+		Logger:               m.Logger.With("component", "river"),
+	})
+	if err != nil {
+		return fmt.Errorf("river client: %w", err)
+	}
+	m.DB.EnqueueDelivery = m.enqueueDelivery
+	m.DB.EnqueueDeliveryAt = m.enqueueDeliveryAt
+	return m.River.Start(ctx)
+}
+
+// enqueueDelivery inserts the delivery jobs of a commit batch in its
+// transaction: one job per up to jobs.MaxDeliverBatch messages.
+func (m *Main) enqueueDelivery(ctx context.Context, tx *sql.Tx, ids []string) error {
+	return m.insertDeliver(ctx, tx, ids, nil)
+}
+
+func (m *Main) enqueueDeliveryAt(ctx context.Context, tx *sql.Tx, ids []string, at time.Time) error {
+	return m.insertDeliver(ctx, tx, ids, &river.InsertOpts{ScheduledAt: at})
+}
+
+func (m *Main) insertDeliver(ctx context.Context, tx *sql.Tx, ids []string, opts *river.InsertOpts) error {
+	var params []river.InsertManyParams
+	for len(ids) > 0 {
+		n := min(len(ids), jobs.MaxDeliverBatch)
+		params = append(params, river.InsertManyParams{Args: jobs.DeliverArgs{MessageIDs: ids[:n]}, InsertOpts: opts})
+		ids = ids[n:]
+	}
+	_, err := m.River.InsertManyTx(ctx, tx, params)
+	return err
+}
+
+func (m *Main) startHTTP() error {
+	cfg := m.Config
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.ln = ln
+	m.URL = "http://" + ln.Addr().String()
+	base := cfg.BaseURL
+	if base == "" {
+		base = m.URL
+	}
+	m.Server = &server.Server{
+		BaseURL: base, DefaultRegion: cfg.DefaultRegion, MaxBodyBytes: cfg.MaxBodyBytes,
+		Accounts: m.DB, Triggers: m.DB, Messages: m.DB, Contacts: m.DB, Inbox: m.DB, Simulator: m.Sim,
+		Logger: m.Logger,
+	}
+	m.HTTP = &http.Server{
+		Handler:           m.Server.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go func() {
+		if err := m.HTTP.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Close stops the node gracefully: no new requests, requests in flight
+// finished, running jobs finished, then everything committed and closed.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	if m.HTTP != nil {
+		m.Server.Drain()
+		errs = append(errs, m.HTTP.Shutdown(ctx))
+	}
+	if m.River != nil {
+		errs = append(errs, m.River.Stop(ctx))
+	}
+	if m.Sim != nil {
+		m.Sim.Close()
+	}
+	if m.DB != nil {
+		errs = append(errs, m.DB.Close())
+	}
+	return errors.Join(errs...)
+}
+
+var _ hookline.StatusReporter = (*sqlstore.DB)(nil)
+
+func exitf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
+	os.Exit(1)
+}

@@ -1,0 +1,61 @@
+package hookline
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Contact is a person an account has messaged, keyed by E.164 phone.
+type Contact struct {
+	AccountID int64     `json:"-"`
+	Phone     string    `json:"phone"`
+	First     string    `json:"first,omitempty"`
+	Last      string    `json:"last,omitempty"`
+	Email     string    `json:"email,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ContactFilter selects contacts of one account.
+type ContactFilter struct {
+	AccountID int64
+	Query     string
+	Cursor    string
+	Limit     int
+}
+
+// ContactService reads contacts; they are written by MessageService.Accept.
+type ContactService interface {
+	FindContactByPhone(ctx context.Context, accountID int64, phone string) (*Contact, error)
+	FindContacts(ctx context.Context, filter ContactFilter) ([]*Contact, string, error)
+}
+
+// ParsePhone parses raw with libphonenumber, using region for numbers
+// written without a country code, and returns it in E.164.
+func ParsePhone(raw, region string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", Errorf(EMissingPhone, "The phone parameter is required.")
+	}
+	if len(raw) > 40 {
+		return "", Errorf(EInvalidPhone, "The phone parameter is not a valid phone number.")
+	}
+	num, err := phonenumbers.Parse(raw, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return "", Errorf(EInvalidPhone, "%q is not a valid phone number; write it in E.164, like +17755382277.", raw)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// ValidateEmail checks that s is one plain e-mail address.
+func ValidateEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndexByte(s, '@'):], ".") {
+		return Errorf(EInvalidEmail, "%q is not a valid e-mail address.", s)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+// Package jobs holds Hookline's River job arguments and workers.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"hookline"
+)
+
+// DeliverArgs delivers a batch of messages committed together. One job per
+// commit batch, not per message, keeps River's per-job cost off the hot path.
+type DeliverArgs struct {
+	MessageIDs []string `json:"message_ids"`
+}
+
+// Kind implements river.JobArgs. It is stable: stored jobs depend on it.
+func (DeliverArgs) Kind() string { return "deliver" }
+
+// MaxDeliverBatch bounds how many messages one delivery job carries.
+const MaxDeliverBatch = 500
+
+// MessageStore is what the delivery worker needs of the store.
+type MessageStore interface {
+	FindMessagesByIDs(ctx context.Context, ids []string) ([]*hookline.Message, error)
+	ApplyStatusChanges(ctx context.Context, changes []hookline.StatusChange) error
+}
+
+// AudioSource gives the voicemail sender the audio of a message.
+type AudioSource interface {
+	// Voicemail fills v's audio fields for the audio id.
+	Voicemail(ctx context.Context, audioID string, v *hookline.OutboundVoicemail) error
+}
+
+// Gate decides, at send time, whether a message may go now. It returns the
+// status change to record instead of sending (canceled, or scheduled for
+// later), or nil to send.
+type Gate interface {
+	Check(ctx context.Context, m *hookline.Message) (*hookline.StatusChange, error)
+}
+
+// DeliverWorker hands messages to the carriers.
+type DeliverWorker struct {
+	river.WorkerDefaults[DeliverArgs]
+	Store     MessageStore
+	SMS       hookline.SMSSender
+	Voicemail hookline.VoicemailSender
+	Audio     AudioSource
+	Gate      Gate
+	// Concurrency bounds the sends in flight per job.
+	Concurrency int
+	Now         hookline.Clock
+	Logger      *slog.Logger
+	// Observe, when set, is told each send's carrier and latency.
+	Observe func(carrier string, d time.Duration, err error)
+}
+
+// Timeout allows a batch of voicemail calls to finish.
+func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 10 * time.Minute }
+
+// Work delivers the job's messages that are still due. Messages already
+// sent (by an earlier attempt that crashed or failed part-way) are skipped,
+// so a retry never sends a message twice through this path.
+func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	msgs, err := w.Store.FindMessagesByIDs(ctx, job.Args.MessageIDs)
+	if err != nil {
+		return fmt.Errorf("load messages: %w", err)
+	}
+	due, held, err := w.sortDue(ctx, msgs)
+	if err != nil {
+		return err
+	}
+	start := make([]hookline.StatusChange, 0, len(due))
+	for _, m := range due {
+		start = append(start, hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusSending, At: w.now()})
+	}
+	if err := w.Store.ApplyStatusChanges(ctx, append(held, start...)); err != nil {
+		return fmt.Errorf("mark sending: %w", err)
+	}
+	lastAttempt := job.Attempt >= job.MaxAttempts
+	changes, transient := w.sendAll(ctx, due, lastAttempt)
+	if err := w.Store.ApplyStatusChanges(context.WithoutCancel(ctx), changes); err != nil {
+		return fmt.Errorf("record results: %w", err)
+	}
+	if transient != nil {
+		return transient
+	}
+	return nil
+}
+
+// sortDue keeps the messages that should be sent now and returns the status
+// changes of those the gate holds back.
+func (w *DeliverWorker) sortDue(ctx context.Context, msgs []*hookline.Message) ([]*hookline.Message, []hookline.StatusChange, error) {
+	var due []*hookline.Message
+	var held []hookline.StatusChange
+	for _, m := range msgs {
+		switch m.Status {
+		case hookline.StatusQueued, hookline.StatusScheduled, hookline.StatusSending:
+		default:
+			continue
+		}
+		if w.Gate != nil {
+			c, err := w.Gate.Check(ctx, m)
+			if err != nil {
+				return nil, nil, fmt.Errorf("check %s: %w", m.ID, err)
+			}
+			if c != nil {
+				held = append(held, *c)
+				continue
+			}
+		}
+		due = append(due, m)
+	}
+	return due, held, nil
+}
+
+// sendAll sends concurrently and returns the resulting status changes and,
+// if any send failed transiently, an error so River retries the job.
+func (w *DeliverWorker) sendAll(ctx context.Context, msgs []*hookline.Message, lastAttempt bool) ([]hookline.StatusChange, error) {
+	n := w.Concurrency
+	if n <= 0 {
+		n = 64
+	}
+	sem := make(chan struct{}, n)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	changes := make([]hookline.StatusChange, 0, len(msgs))
+	var transient error
+	for _, m := range msgs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(m *hookline.Message) {
+			defer func() { <-sem; wg.Done() }()
+			c, err := w.send(ctx, m)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && !hookline.IsPermanent(err) && !lastAttempt {
+				transient = err
+				return
+			}
+			changes = append(changes, c)
+		}(m)
+	}
+	wg.Wait()
+	return changes, transient
+}
+
+// send hands one message to its carrier and returns the change to record.
+func (w *DeliverWorker) send(ctx context.Context, m *hookline.Message) (hookline.StatusChange, error) {
+	start := time.Now()
+	res, carrier, err := w.dispatch(ctx, m)
+	if w.Observe != nil {
+		w.Observe(carrier, time.Since(start), err)
+	}
+	if err != nil {
+		code, status := "carrier_error", hookline.StatusFailed
+		var ce *hookline.CarrierError
+		if errors.As(err, &ce) {
+			code = ce.Code
+			if ce.Status != "" {
+				status = ce.Status
+			}
+		}
+		w.logger().Warn("send failed", "message_id", m.ID, "carrier", carrier, "code", code, "permanent", hookline.IsPermanent(err), "err", err)
+		return hookline.StatusChange{MessageID: m.ID, Status: status, ErrorCode: code, Carrier: carrier, At: w.now()}, err
+	}
+	status := res.Status
+	if status == "" {
+		status = hookline.StatusSent
+	}
+	return hookline.StatusChange{MessageID: m.ID, Status: status, Carrier: carrier, CarrierID: res.CarrierID, At: w.now()}, nil
+}
+
+func (w *DeliverWorker) dispatch(ctx context.Context, m *hookline.Message) (*hookline.SendResult, string, error) {
+	switch m.Kind {
+	case hookline.KindSMS:
+		res, err := w.SMS.SendSMS(ctx, &hookline.OutboundSMS{MessageID: m.ID, From: m.From, To: m.Phone, Body: m.Body})
+		return res, w.SMS.Name(), err
+	case hookline.KindRVM:
+		if w.Voicemail == nil {
+			return nil, "", &hookline.CarrierError{Code: "no_voicemail_carrier", Permanent: true}
+		}
+		v := &hookline.OutboundVoicemail{MessageID: m.ID, From: m.From, To: m.Phone, AudioID: m.AudioID}
+		if w.Audio != nil {
+			if err := w.Audio.Voicemail(ctx, m.AudioID, v); err != nil {
+				return nil, w.Voicemail.Name(), err
+			}
+		}
+		res, err := w.Voicemail.SendVoicemail(ctx, v)
+		return res, w.Voicemail.Name(), err
+	}
+	return nil, "", &hookline.CarrierError{Code: "unknown_kind", Permanent: true}
+}
+
+func (w *DeliverWorker) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+func (w *DeliverWorker) logger() *slog.Logger {
+	if w.Logger != nil {
+		return w.Logger
+	}
+	return slog.Default()
+}

@@ -1,0 +1,196 @@
+// Package sqlstore implements Hookline's services on database/sql, for
+// SQLite (the embedded default, through modernc.org/sqlite) and PostgreSQL
+// (through pgx's database/sql driver). Every write goes through one writer
+// goroutine that group-commits many requests in one transaction; reads use a
+// separate pool.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"hookline"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// Dialect names a SQL backend.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Config says which database to open.
+type Config struct {
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or
+	// postgresql://; otherwise SQLite is used in DataDir.
+	DatabaseURL string
+	DataDir     string
+	// Now is the clock; time.Now when nil.
+	Now hookline.Clock
+	// MaxBatch bounds how many writes are committed together.
+	MaxBatch int
+}
+
+// DB is an open Hookline database.
+type DB struct {
+	dialect Dialect
+	// write is the pool every write goes through; on SQLite it has one
+	// connection, shared with River.
+	write *sql.DB
+	// read serves queries; on SQLite it is a separate pool of readers.
+	read   *sql.DB
+	now    hookline.Clock
+	writer *writer
+
+	// EnqueueDelivery inserts, in the writer's transaction, the job that
+	// delivers the messages committed in it. It is set by the wiring
+	// before Start; without it messages are stored but nothing delivers them.
+	EnqueueDelivery func(ctx context.Context, tx *sql.Tx, messageIDs []string) error
+	// EnqueueDeliveryAt schedules delivery of held messages for later.
+	EnqueueDeliveryAt func(ctx context.Context, tx *sql.Tx, messageIDs []string, at time.Time) error
+}
+
+// Open opens the database described by cfg. Call Migrate, then Start.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	db := &DB{now: cfg.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	var err error
+	if IsPostgresURL(cfg.DatabaseURL) {
+		err = db.openPostgres(ctx, cfg.DatabaseURL)
+	} else {
+		err = db.openSQLite(ctx, cfg.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.writer = newWriter(db, cfg.MaxBatch)
+	return db, nil
+}
+
+// IsPostgresURL reports whether s names a PostgreSQL database.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+func (db *DB) openSQLite(ctx context.Context, dir string) error {
+	if dir == "" {
+		dir = "hookline-data"
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(dir, "hookline.db")
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	db.dialect = SQLite
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	// One writer connection: SQLite has one writer at a time, and River
+	// shares this pool, so nothing ever waits on SQLITE_BUSY in-process.
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if db.read, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
+		return fmt.Errorf("open sqlite readers: %w", err)
+	}
+	db.read.SetMaxOpenConns(8)
+	db.read.SetMaxIdleConns(8)
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping sqlite %s: %w", path, err)
+	}
+	return nil
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	db.dialect = Postgres
+	var err error
+	if db.write, err = sql.Open("pgx", dsn); err != nil {
+		return fmt.Errorf("open postgres: %w", err)
+	}
+	db.write.SetMaxOpenConns(20)
+	db.write.SetMaxIdleConns(20)
+	db.read = db.write
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping postgres: %w", err)
+	}
+	return nil
+}
+
+// Dialect returns the backend in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// WriteDB returns the pool that River must share.
+func (db *DB) WriteDB() *sql.DB { return db.write }
+
+// ReadDB returns the pool used for queries.
+func (db *DB) ReadDB() *sql.DB { return db.read }
+
+// Migrate applies the embedded application migrations. On PostgreSQL an
+// advisory lock keeps nodes that start at once from racing.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations/"+string(db.dialect))
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	var opts []goose.ProviderOption
+	if db.dialect == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Start starts the writer goroutine.
+func (db *DB) Start() { db.writer.start() }
+
+// Close stops the writer after it has committed what it holds, then closes
+// the pools.
+func (db *DB) Close() error {
+	db.writer.stop()
+	if db.read != db.write {
+		db.read.Close()
+	}
+	return db.write.Close()
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.read.PingContext(ctx)
+}
+
+func (db *DB) micros() int64 { return db.now().UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }

@@ -1,0 +1,66 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+
+	"hookline"
+)
+
+var _ hookline.InboxStore = (*DB)(nil)
+
+// AddInboxEntry stores a simulated delivery once per message.
+func (db *DB) AddInboxEntry(ctx context.Context, e *hookline.InboxEntry) (bool, error) {
+	var added bool
+	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (message_id) DO NOTHING`, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		added = n == 1
+		return err
+	})
+	return added, err
+}
+
+const inboxColumns = `id, message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at, receipt_status`
+
+func (db *DB) queryInbox(ctx context.Context, q string, args ...any) ([]*hookline.InboxEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+inboxColumns+` FROM simulator_inbox `+q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*hookline.InboxEntry{}
+	for rows.Next() {
+		e := &hookline.InboxEntry{}
+		var at int64
+		if err := rows.Scan(&e.ID, &e.MessageID, &e.Phone, &e.From, &e.Kind, &e.Body, &e.AudioID, &e.DurationMS, &at, &e.ReceiptStatus); err != nil {
+			return nil, err
+		}
+		e.ReceivedAt = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FindInbox returns what a simulated phone received from the account's
+// messages, oldest first.
+func (db *DB) FindInbox(ctx context.Context, accountID int64, phone string) ([]*hookline.InboxEntry, error) {
+	return db.queryInbox(ctx, `WHERE phone = $1 AND message_id IN (SELECT id FROM messages WHERE account_id = $2 AND phone = $1) ORDER BY id`, phone, accountID)
+}
+
+// PendingReceipts returns entries whose delivery report is still due.
+func (db *DB) PendingReceipts(ctx context.Context) ([]*hookline.InboxEntry, error) {
+	return db.queryInbox(ctx, `WHERE receipt_at IS NULL ORDER BY id`)
+}
+
+// MarkReceipted records that an entry's delivery report was sent.
+func (db *DB) MarkReceipted(ctx context.Context, messageID string, status hookline.MessageStatus) error {
+	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
+		_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id = $3`, status, db.micros(), messageID)
+		return err
+	})
+}
