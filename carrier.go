@@ -78,6 +78,13 @@ type StatusReporter interface {
 	ReportStatus(ctx context.Context, r StatusReport) error
 }
 
+// BatchStatusReporter is a StatusReporter that also takes many reports in
+// one call, for carriers that receive receipts in bursts.
+type BatchStatusReporter interface {
+	StatusReporter
+	ReportStatuses(ctx context.Context, reports []StatusReport) error
+}
+
 // InboundMessage is a text a phone sent back, fed by a carrier adapter.
 type InboundMessage struct {
 	ID         int64     `json:"id"`
@@ -88,6 +95,8 @@ type InboundMessage struct {
 	Carrier    string    `json:"carrier"`
 	CarrierID  string    `json:"carrier_id,omitempty"`
 	ReceivedAt time.Time `json:"received_at"`
+	// Keyword is the action the text asked for, set by the handler.
+	Keyword KeywordAction `json:"keyword,omitempty"`
 }
 
 // InboundHandler receives texts that phones send back.

@@ -31,5 +31,6 @@ type InboxStore interface {
 	FindInbox(ctx context.Context, accountID int64, phone string) ([]*InboxEntry, error)
 	// PendingReceipts returns entries whose delivery report was not sent.
 	PendingReceipts(ctx context.Context) ([]*InboxEntry, error)
-	MarkReceipted(ctx context.Context, messageID string, status MessageStatus) error
+	// MarkReceipted records that the entries' delivery reports were sent.
+	MarkReceipted(ctx context.Context, messageIDs []string, status MessageStatus) error
 }

@@ -90,6 +90,14 @@ type Submission struct {
 	// RequestHash identifies the request for idempotency: the same key with
 	// a different hash is a conflict.
 	RequestHash string
+	// CallbackURL is the trigger's status_callback_url, carried so the store
+	// needs no extra query per message to queue the first callback.
+	CallbackURL string
+	// RateLimit is the trigger's limit, counted in the same transaction.
+	RateLimit *RateLimit
+	// FrequencyCap, when set, is checked against the messages of the same
+	// trigger to the same phone inside the commit's transaction.
+	FrequencyCap *FrequencyCap
 }
 
 // Acceptance is the answer to a committed submission. Replayed is true when
@@ -109,6 +117,9 @@ type StatusChange struct {
 	Carrier   string
 	CarrierID string
 	At        time.Time
+	// ScheduledFor, with StatusScheduled, holds the message until then: the
+	// store records it and schedules a delivery job for that time.
+	ScheduledFor *time.Time
 }
 
 // MessageService accepts webhook submissions and reads messages.

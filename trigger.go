@@ -28,8 +28,11 @@ type Trigger struct {
 	From              string      `json:"from,omitempty"`
 	Enabled           bool        `json:"enabled"`
 	StatusCallbackURL string      `json:"status_callback_url,omitempty"`
-	CreatedAt         time.Time   `json:"created_at"`
-	UpdatedAt         time.Time   `json:"updated_at"`
+	// TriggerSettings (send_window, frequency_cap, ...) are shown as
+	// top-level fields and stored as the settings JSON column.
+	TriggerSettings
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TriggerUpdate holds the fields of a PATCH; nil fields are left alone.
@@ -40,6 +43,10 @@ type TriggerUpdate struct {
 	From              *string `json:"from"`
 	Enabled           *bool   `json:"enabled"`
 	StatusCallbackURL *string `json:"status_callback_url"`
+	// SendWindow and FrequencyCap tell an absent field from null.
+	SendWindow   SendWindowPatch   `json:"send_window"`
+	FrequencyCap FrequencyCapPatch `json:"frequency_cap"`
+	RateLimit    RateLimitPatch    `json:"rate_limit"`
 }
 
 // Apply copies the set fields of upd onto t.
@@ -51,6 +58,15 @@ func (upd TriggerUpdate) Apply(t *Trigger) {
 	set(&t.StatusCallbackURL, upd.StatusCallbackURL)
 	if upd.Enabled != nil {
 		t.Enabled = *upd.Enabled
+	}
+	if upd.SendWindow.Set {
+		t.SendWindow = upd.SendWindow.Window
+	}
+	if upd.FrequencyCap.Set {
+		t.FrequencyCap = upd.FrequencyCap.Cap
+	}
+	if upd.RateLimit.Set {
+		t.RateLimit = upd.RateLimit.Limit
 	}
 }
 
@@ -88,6 +104,9 @@ func (t *Trigger) Validate() error {
 		}
 	default:
 		return Errorf(EInvalid, "Trigger kind must be \"sms\" or \"rvm\".")
+	}
+	if err := t.TriggerSettings.Validate(); err != nil {
+		return err
 	}
 	if t.From != "" && !validFrom(t.From) {
 		return Errorf(EInvalid, "The from address must be an E.164 number or up to 11 letters and digits.")

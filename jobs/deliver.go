@@ -59,10 +59,21 @@ type DeliverWorker struct {
 	Logger      *slog.Logger
 	// Observe, when set, is told each send's carrier and latency.
 	Observe func(carrier string, d time.Duration, err error)
+	// JobTimeout bounds one job; zero means 10 minutes. It must stay below
+	// River's RescueStuckJobsAfter, or a slow job would be handed to another
+	// node while it still runs. Sends cut off by it are retried by the next
+	// attempt, which skips the messages already sent.
+	JobTimeout time.Duration
 }
 
-// Timeout allows a batch of voicemail calls to finish.
-func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 10 * time.Minute }
+// Timeout is JobTimeout, by default long enough for a batch of voicemail
+// calls to finish.
+func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
+	if w.JobTimeout > 0 {
+		return w.JobTimeout
+	}
+	return 10 * time.Minute
+}
 
 // Work delivers the job's messages that are still due. Messages already
 // sent (by an earlier attempt that crashed or failed part-way) are skipped,

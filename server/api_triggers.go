@@ -25,6 +25,10 @@ type triggerCreate struct {
 	From              string               `json:"from"`
 	Enabled           *bool                `json:"enabled"`
 	StatusCallbackURL string               `json:"status_callback_url"`
+	// SendWindow absent means the default 08:00–21:00; null turns it off.
+	SendWindow   hookline.SendWindowPatch `json:"send_window"`
+	FrequencyCap *hookline.FrequencyCap   `json:"frequency_cap"`
+	RateLimit    *hookline.RateLimit      `json:"rate_limit"`
 }
 
 func (s *Server) handleTriggerCreate(w http.ResponseWriter, r *http.Request) {
@@ -35,6 +39,11 @@ func (s *Server) handleTriggerCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	t := &hookline.Trigger{AccountID: accountFrom(r.Context()).ID, Kind: in.Kind, Name: in.Name, Body: in.Body, AudioID: in.AudioID,
 		From: in.From, Enabled: in.Enabled == nil || *in.Enabled, StatusCallbackURL: in.StatusCallbackURL}
+	t.SendWindow, t.FrequencyCap = hookline.DefaultSendWindow(), in.FrequencyCap
+	t.RateLimit = in.RateLimit
+	if in.SendWindow.Set {
+		t.SendWindow = in.SendWindow.Window
+	}
 	if err := s.Triggers.CreateTrigger(r.Context(), t); err != nil {
 		s.Error(w, r, err)
 		return

@@ -59,6 +59,7 @@ type errorBody struct {
 // Internal errors are logged and answered with a generic sentence.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	code := hookline.ErrorCode(err)
+	setRetryAfter(w, err)
 	if code == hookline.EInternal {
 		s.logger().Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
 	}

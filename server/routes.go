@@ -4,11 +4,11 @@ import "net/http"
 
 // Handler returns every route of the server.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := s.newMux(true)
 	mux.HandleFunc("GET /webhook/Custom/{id}", s.handleWebhook)
 	mux.HandleFunc("POST /webhook/Custom/{id}", s.handleWebhook)
 
-	api := http.NewServeMux()
+	api := s.newMux(false)
 	api.HandleFunc("POST /api/v1/triggers", s.handleTriggerCreate)
 	api.HandleFunc("GET /api/v1/triggers", s.handleTriggerList)
 	api.HandleFunc("GET /api/v1/triggers/{id}", s.handleTriggerGet)
@@ -20,9 +20,31 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v1/contacts/{phone}", s.handleContactGet)
 	api.HandleFunc("GET /api/v1/simulator/inbox", s.handleInbox)
 	api.HandleFunc("POST /api/v1/simulator/failures", s.handleSimulatorFailure)
+	api.HandleFunc("POST /api/v1/triggers/{id}/rotate", s.handleTriggerRotate)
+	api.HandleFunc("GET /api/v1/keys", s.handleKeyList)
+	api.HandleFunc("POST /api/v1/keys", s.handleKeyCreate)
+	api.HandleFunc("DELETE /api/v1/keys/{id}", s.handleKeyRevoke)
+	api.HandleFunc("POST /api/v1/signing-secret", s.handleSigningSecret)
+	api.HandleFunc("GET /api/v1/opt-outs", s.handleOptOutList)
+	api.HandleFunc("POST /api/v1/opt-outs", s.handleOptOutCreate)
+	api.HandleFunc("DELETE /api/v1/opt-outs/{phone}", s.handleOptOutDelete)
+	api.HandleFunc("GET /api/v1/inbound", s.handleInboundList)
+	api.HandleFunc("POST /api/v1/simulator/reply", s.handleSimulatorReply)
+	api.HandleFunc("GET /api/v1/settings/compliance", s.handleComplianceSettingsGet)
+	api.HandleFunc("PATCH /api/v1/settings/compliance", s.handleComplianceSettingsUpdate)
+	api.HandleFunc("POST /api/v1/audio", s.handleAudioUpload)
+	api.HandleFunc("GET /api/v1/audio/{id}", s.handleAudioGet)
+	api.HandleFunc("GET /api/v1/audio/{id}/file", s.handleAudioFile)
 	api.HandleFunc("/api/v1/", s.handleAPINotFound)
 	mux.Handle("/api/v1/", s.requireKey(api))
 
+	mux.HandleFunc("GET /media/{id}/{file}", s.handleMedia)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
-	return withRequestID(mux)
+	mux.HandleFunc("GET /readyz", s.handleReady)
+	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)
+	mux.HandleFunc("GET /metrics", s.handleMetrics)
+	if s.Dashboard != nil {
+		mux.Handle("/", s.Dashboard)
+	}
+	return withRequestID(s.withAccessLog(s.withSecurity(mux)))
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -33,15 +34,35 @@ type Server struct {
 	Messages hookline.MessageService
 	Contacts hookline.ContactService
 	Inbox    hookline.InboxStore
+	// OptOuts, InboundStore, InboundHandler and Settings serve the
+	// compliance API: the suppression list, texts phones sent back, and
+	// the keyword settings.
+	OptOuts        hookline.OptOutService
+	InboundStore   hookline.InboundStore
+	InboundHandler hookline.InboundHandler
+	Settings       hookline.SettingsService
 	// Admission and Audio are optional policies of the webhook.
 	Admission Admission
 	Audio     AudioResolver
+	// AudioLibrary serves /api/v1/audio and the public /media URLs.
+	AudioLibrary AudioLibrary
 	// Simulator is nil unless the simulator carrier is in use.
 	Simulator Simulator
+	// Dashboard, when set, serves the web pages at every path the API,
+	// webhook and media routes do not claim.
+	Dashboard http.Handler
 	Now       hookline.Clock
 	Logger    *slog.Logger
+	// Secrets and Rotator serve signing-secret and trigger rotation;
+	// Metrics and Ready serve /metrics and /readyz (all optional).
+	Secrets SecretRotator
+	Rotator TriggerRotator
+	Metrics *Metrics
+	Ready   func(ctx context.Context) error
 
 	draining atomic.Bool
+	routesMu sync.Mutex
+	routes   []Route
 }
 
 // Drain makes the webhook answer 503 unavailable while the process stops.

@@ -86,6 +86,9 @@ func (s *Server) webhook(r *http.Request) (*hookline.Acceptance, error) {
 		Message:        m,
 		Contact:        &hookline.Contact{AccountID: t.AccountID, Phone: phone, First: fields.First, Last: fields.Last, Email: fields.Email},
 		IdempotencyKey: r.Header.Get("Idempotency-Key"),
+		CallbackURL:    t.StatusCallbackURL,
+		RateLimit:      t.RateLimit,
+		FrequencyCap:   t.FrequencyCap,
 	}
 	if sub.IdempotencyKey != "" {
 		if len(sub.IdempotencyKey) > 255 {

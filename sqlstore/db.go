@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -59,6 +60,12 @@ type DB struct {
 	read   *sql.DB
 	now    hookline.Clock
 	writer *writer
+	// stmts caches prepared statements of the write pool by query text.
+	stmts sync.Map
+	// readStmts caches prepared statements of the read pool.
+	readStmts sync.Map
+	// wanted holds queries to prepare when the writer is between batches.
+	wanted sync.Map
 
 	// EnqueueDelivery inserts, in the writer's transaction, the job that
 	// delivers the messages committed in it. It is set by the wiring
@@ -66,6 +73,9 @@ type DB struct {
 	EnqueueDelivery func(ctx context.Context, tx *sql.Tx, messageIDs []string) error
 	// EnqueueDeliveryAt schedules delivery of held messages for later.
 	EnqueueDeliveryAt func(ctx context.Context, tx *sql.Tx, messageIDs []string, at time.Time) error
+	// EnqueueCallbacks inserts, in the writer's transaction, the jobs that
+	// send the status callbacks recorded in it (messageIDs may repeat).
+	EnqueueCallbacks func(ctx context.Context, tx *sql.Tx, messageIDs []string) error
 }
 
 // Open opens the database described by cfg. Call Migrate, then Start.
@@ -180,6 +190,7 @@ func (db *DB) Start() { db.writer.start() }
 // the pools.
 func (db *DB) Close() error {
 	db.writer.stop()
+	db.closeStmts()
 	if db.read != db.write {
 		db.read.Close()
 	}

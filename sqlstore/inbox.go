@@ -13,7 +13,7 @@ var _ hookline.InboxStore = (*DB)(nil)
 func (db *DB) AddInboxEntry(ctx context.Context, e *hookline.InboxEntry) (bool, error) {
 	var added bool
 	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		res, err := db.exec(ctx, tx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (message_id) DO NOTHING`, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
 		if err != nil {
 			return err
@@ -57,10 +57,18 @@ func (db *DB) PendingReceipts(ctx context.Context) ([]*hookline.InboxEntry, erro
 	return db.queryInbox(ctx, `WHERE receipt_at IS NULL ORDER BY id`)
 }
 
-// MarkReceipted records that an entry's delivery report was sent.
-func (db *DB) MarkReceipted(ctx context.Context, messageID string, status hookline.MessageStatus) error {
+// MarkReceipted records that the entries' delivery reports were sent.
+func (db *DB) MarkReceipted(ctx context.Context, messageIDs []string, status hookline.MessageStatus) error {
+	args := make([]any, len(messageIDs))
+	for i, id := range messageIDs {
+		args[i] = id
+	}
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
-		_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id = $3`, status, db.micros(), messageID)
-		return err
+		now := db.micros()
+		return chunked(args, 1, 500, func(marks string, chunk []any) error {
+			_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id IN (`+shift(marks, 2)+`)`,
+				append([]any{status, now}, chunk...)...)
+			return err
+		})
 	})
 }

@@ -180,8 +180,11 @@ func rank(s hookline.MessageStatus) int {
 // ApplyStatusChanges records status changes in one group-committed write.
 func (db *DB) ApplyStatusChanges(ctx context.Context, changes []hookline.StatusChange) error {
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
+		if len(changes) > 1 {
+			return db.applyChangesBulk(ctx, tx, b, changes)
+		}
 		for _, c := range changes {
-			if err := db.applyChange(ctx, tx, c); err != nil {
+			if err := db.applyChange(ctx, tx, b, c); err != nil {
 				return err
 			}
 		}
@@ -191,10 +194,12 @@ func (db *DB) ApplyStatusChanges(ctx context.Context, changes []hookline.StatusC
 
 // applyChange moves one message forward. A change that would move it back
 // (a late "sent" after "delivered") only records the carrier id.
-func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, c hookline.StatusChange) error {
+func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.StatusChange) error {
 	var cur hookline.MessageStatus
 	var carrierID string
-	err := tx.QueryRowContext(ctx, `SELECT status, carrier_id FROM messages WHERE id = $1`, c.MessageID).Scan(&cur, &carrierID)
+	cb := callbackTarget{MessageID: c.MessageID}
+	err := db.queryRow(ctx, tx, `SELECT m.status, m.carrier_id, m.account_id, m.trigger_id, m.phone, COALESCE(t.status_callback_url, '')
+		FROM messages m LEFT JOIN triggers t ON t.id = m.trigger_id WHERE m.id = $1`, c.MessageID).Scan(&cur, &carrierID, &cb.AccountID, &cb.TriggerID, &cb.Phone, &cb.URL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	} else if err != nil {
@@ -204,29 +209,35 @@ func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, c hookline.StatusChan
 	if at.IsZero() {
 		at = db.now()
 	}
+	if c.Status == hookline.StatusScheduled && c.ScheduledFor != nil && !cur.Final() {
+		return db.reschedule(ctx, tx, b, cb, cur, c, at)
+	}
 	if c.CarrierID != "" && carrierID == "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, c.Carrier, c.CarrierID, c.MessageID); err != nil {
+		if _, err := db.exec(ctx, tx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, c.Carrier, c.CarrierID, c.MessageID); err != nil {
 			return err
 		}
 	}
 	if c.Status != cur && !cur.Final() && (rank(c.Status) > rank(cur) || c.Status == hookline.StatusCanceled) {
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id = $4`, c.Status, c.ErrorCode, at.UnixMicro(), c.MessageID); err != nil {
+		if _, err := db.exec(ctx, tx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id = $4`, c.Status, c.ErrorCode, at.UnixMicro(), c.MessageID); err != nil {
 			return err
 		}
-		if err := insertEvent(ctx, tx, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {
+		if err := db.insertEvent(ctx, tx, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {
+			return err
+		}
+		if err := db.recordCallback(ctx, tx, b, cb, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {
 			return err
 		}
 	}
 	if c.CarrierID != "" && carrierID == "" {
-		return db.applyPendingReceipts(ctx, tx, c.MessageID, c.CarrierID)
+		return db.applyPendingReceipts(ctx, tx, b, c.MessageID, c.CarrierID)
 	}
 	return nil
 }
 
 // applyPendingReceipts applies receipts that arrived before the message's
 // carrier id was known.
-func (db *DB) applyPendingReceipts(ctx context.Context, tx *sql.Tx, messageID, carrierID string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT status, error_code, occurred_at FROM pending_receipts WHERE carrier_id = $1`, carrierID)
+func (db *DB) applyPendingReceipts(ctx context.Context, tx *sql.Tx, b *batch, messageID, carrierID string) error {
+	rows, err := db.query(ctx, tx, `SELECT status, error_code, occurred_at FROM pending_receipts WHERE carrier_id = $1`, carrierID)
 	if err != nil {
 		return err
 	}
@@ -245,11 +256,11 @@ func (db *DB) applyPendingReceipts(ctx context.Context, tx *sql.Tx, messageID, c
 	if len(pending) == 0 {
 		return rows.Err()
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM pending_receipts WHERE carrier_id = $1`, carrierID); err != nil {
+	if _, err := db.exec(ctx, tx, `DELETE FROM pending_receipts WHERE carrier_id = $1`, carrierID); err != nil {
 		return err
 	}
 	for _, c := range pending {
-		if err := db.applyChange(ctx, tx, c); err != nil {
+		if err := db.applyChange(ctx, tx, b, c); err != nil {
 			return err
 		}
 	}
@@ -270,16 +281,16 @@ func (db *DB) ReportStatus(ctx context.Context, r hookline.StatusReport) error {
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
 		id := r.MessageID
 		if id == "" {
-			err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE carrier_id = $1`, r.CarrierID).Scan(&id)
+			err := db.queryRow(ctx, tx, `SELECT id FROM messages WHERE carrier_id = $1`, r.CarrierID).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
-				_, err = tx.ExecContext(ctx, `INSERT INTO pending_receipts (carrier_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`,
+				_, err = db.exec(ctx, tx, `INSERT INTO pending_receipts (carrier_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`,
 					r.CarrierID, r.Status, r.ErrorCode, r.At.UnixMicro())
 				return err
 			} else if err != nil {
 				return err
 			}
 		}
-		return db.applyChange(ctx, tx, hookline.StatusChange{MessageID: id, Status: r.Status, ErrorCode: r.ErrorCode, CarrierID: r.CarrierID, At: r.At})
+		return db.applyChange(ctx, tx, b, hookline.StatusChange{MessageID: id, Status: r.Status, ErrorCode: r.ErrorCode, CarrierID: r.CarrierID, At: r.At})
 	})
 }
 

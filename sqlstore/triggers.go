@@ -3,7 +3,9 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"github.com/google/uuid"
 
@@ -12,13 +14,18 @@ import (
 
 var _ hookline.TriggerService = (*DB)(nil)
 
-const triggerColumns = `id, account_id, kind, name, body, audio_id, from_addr, enabled, status_callback_url, created_at, updated_at`
+const triggerColumns = `id, account_id, kind, name, body, audio_id, from_addr, enabled, status_callback_url, created_at, updated_at, settings`
 
 func scanTrigger(row interface{ Scan(...any) error }) (*hookline.Trigger, error) {
 	t := &hookline.Trigger{}
 	var created, updated int64
-	if err := row.Scan(&t.ID, &t.AccountID, &t.Kind, &t.Name, &t.Body, &t.AudioID, &t.From, &t.Enabled, &t.StatusCallbackURL, &created, &updated); err != nil {
+	var settings string
+	if err := row.Scan(&t.ID, &t.AccountID, &t.Kind, &t.Name, &t.Body, &t.AudioID, &t.From, &t.Enabled, &t.StatusCallbackURL, &created, &updated, &settings); err != nil {
 		return nil, err
+	}
+	var err error
+	if t.TriggerSettings, err = hookline.ParseTriggerSettings(settings); err != nil {
+		return nil, fmt.Errorf("trigger %s settings: %w", t.ID, err)
 	}
 	t.CreatedAt, t.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return t, nil
@@ -33,7 +40,7 @@ func (db *DB) FindTriggerByID(ctx context.Context, accountID int64, id string) (
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errTriggerNotFound()
 	}
-	t, err := scanTrigger(db.read.QueryRowContext(ctx, `SELECT `+triggerColumns+` FROM triggers WHERE id = $1`, id))
+	t, err := scanTrigger(db.readRow(ctx, `SELECT `+triggerColumns+` FROM triggers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && accountID != 0 && t.AccountID != accountID) {
 		return nil, errTriggerNotFound()
 	}
@@ -73,8 +80,15 @@ func (db *DB) CreateTrigger(ctx context.Context, t *hookline.Trigger) error {
 	t.CreatedAt = db.now().UTC()
 	t.UpdatedAt = t.CreatedAt
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO triggers (`+triggerColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			t.ID, t.AccountID, t.Kind, t.Name, t.Body, t.AudioID, t.From, t.Enabled, t.StatusCallbackURL, t.CreatedAt.UnixMicro(), t.UpdatedAt.UnixMicro())
+		if err := db.checkAudioOwner(ctx, tx, t.AccountID, t.AudioID); err != nil {
+			return err
+		}
+		settings, err := json.Marshal(t.TriggerSettings)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO triggers (`+triggerColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			t.ID, t.AccountID, t.Kind, t.Name, t.Body, t.AudioID, t.From, t.Enabled, t.StatusCallbackURL, t.CreatedAt.UnixMicro(), t.UpdatedAt.UnixMicro(), string(settings))
 		return err
 	})
 }
@@ -94,9 +108,18 @@ func (db *DB) UpdateTrigger(ctx context.Context, accountID int64, id string, upd
 		if err := t.Validate(); err != nil {
 			return err
 		}
+		if upd.AudioID != nil {
+			if err := db.checkAudioOwner(ctx, tx, accountID, t.AudioID); err != nil {
+				return err
+			}
+		}
 		t.UpdatedAt = db.now().UTC()
-		_, err = tx.ExecContext(ctx, `UPDATE triggers SET name = $1, body = $2, audio_id = $3, from_addr = $4, enabled = $5, status_callback_url = $6, updated_at = $7 WHERE id = $8`,
-			t.Name, t.Body, t.AudioID, t.From, t.Enabled, t.StatusCallbackURL, t.UpdatedAt.UnixMicro(), t.ID)
+		settings, err := json.Marshal(t.TriggerSettings)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE triggers SET name = $1, body = $2, audio_id = $3, from_addr = $4, enabled = $5, status_callback_url = $6, updated_at = $7, settings = $8 WHERE id = $9`,
+			t.Name, t.Body, t.AudioID, t.From, t.Enabled, t.StatusCallbackURL, t.UpdatedAt.UnixMicro(), string(settings), t.ID)
 		return err
 	})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"hookline"
 )
 
 // writer owns every write. Requests that arrive while a transaction is
@@ -23,8 +25,9 @@ type writer struct {
 	once     sync.Once
 }
 
-// op is one write request. Its fn runs inside the batch's transaction under
-// its own savepoint, so a failing op does not undo the others.
+// op is one write request. Its fn runs inside the batch's transaction. It
+// may return a *hookline.Error only before it has written anything; any
+// other error aborts the batch, whose ops are then retried one by one.
 type op struct {
 	ctx  context.Context
 	fn   func(ctx context.Context, tx *sql.Tx, b *batch) error
@@ -35,6 +38,8 @@ type op struct {
 type batch struct {
 	deliver   []string
 	scheduled map[time.Time][]string
+	// callbacks are messages with new status callbacks to send.
+	callbacks []string
 	// afterCommit runs once the batch is durable.
 	afterCommit []func()
 }
@@ -92,6 +97,7 @@ func (w *writer) loop() {
 			}
 		}
 		w.commit(ops)
+		w.db.prepareWanted(context.Background())
 	}
 }
 
@@ -150,7 +156,13 @@ func (w *writer) run(ops []*op) ([]error, error) {
 	b := &batch{}
 	errs := make([]error, len(ops))
 	for i, o := range ops {
-		errs[i] = w.runOne(ctx, tx, o, b, len(ops) > 1)
+		err := o.fn(ctx, tx, b)
+		if err != nil && !isDomainError(err) {
+			// A database error may leave the op half-written: abort the
+			// batch; commit retries each op alone.
+			return nil, err
+		}
+		errs[i] = err
 	}
 	if err := w.enqueue(ctx, tx, b); err != nil {
 		return nil, err
@@ -164,27 +176,12 @@ func (w *writer) run(ops []*op) ([]error, error) {
 	return errs, nil
 }
 
-// runOne runs one op under a savepoint when it shares the transaction.
-func (w *writer) runOne(ctx context.Context, tx *sql.Tx, o *op, b *batch, shared bool) error {
-	if !shared {
-		return o.fn(ctx, tx, b)
-	}
-	if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-		return err
-	}
-	mark := len(b.deliver)
-	nAfter := len(b.afterCommit)
-	if err := o.fn(ctx, tx, b); err != nil {
-		b.deliver = b.deliver[:mark]
-		b.afterCommit = b.afterCommit[:nAfter]
-		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT op"); rerr != nil {
-			return rerr
-		}
-		_, _ = tx.ExecContext(ctx, "RELEASE SAVEPOINT op")
-		return err
-	}
-	_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT op")
-	return err
+// isDomainError reports whether err is a *hookline.Error: an answer to the
+// client (not found, conflict, invalid), which ops return before writing
+// anything, so the rest of the batch can still commit.
+func isDomainError(err error) bool {
+	var e *hookline.Error
+	return errors.As(err, &e)
 }
 
 // enqueue inserts the delivery jobs the batch asked for, in its transaction.
@@ -200,6 +197,11 @@ func (w *writer) enqueue(ctx context.Context, tx *sql.Tx, b *batch) error {
 		}
 		if err := w.db.EnqueueDeliveryAt(ctx, tx, ids, at); err != nil {
 			return fmt.Errorf("schedule delivery: %w", err)
+		}
+	}
+	if len(b.callbacks) > 0 && w.db.EnqueueCallbacks != nil {
+		if err := w.db.EnqueueCallbacks(ctx, tx, b.callbacks); err != nil {
+			return fmt.Errorf("enqueue callbacks: %w", err)
 		}
 	}
 	return nil

@@ -44,6 +44,9 @@ type Carrier struct {
 	wg       sync.WaitGroup
 	ctx      context.Context
 	cancel   context.CancelFunc
+	// due carries message ids whose delivery report is due.
+	due      chan string
+	loopDone chan struct{}
 }
 
 var (
@@ -60,8 +63,9 @@ func New(cfg Config) *Carrier {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	c := &Carrier{cfg: cfg, failures: map[string]*failure{}}
+	c := &Carrier{cfg: cfg, failures: map[string]*failure{}, due: make(chan string, 1024), loopDone: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
+	go c.receiptLoop()
 	for _, p := range cfg.FailPhones {
 		c.failures[p] = &failure{mode: FailPermanent}
 	}
@@ -87,6 +91,7 @@ func (c *Carrier) Start(ctx context.Context) error {
 func (c *Carrier) Close() {
 	c.cancel()
 	c.wg.Wait()
+	<-c.loopDone
 }
 
 // SetFailure makes sends to phone fail: mode FailPermanent, or FailTransient
@@ -149,6 +154,7 @@ func (c *Carrier) deliver(ctx context.Context, e *hookline.InboxEntry) (*hooklin
 	return &hookline.SendResult{CarrierID: "sim-" + e.MessageID, Status: hookline.StatusSent}, nil
 }
 
+// scheduleReceipt queues a delivery report due after delay.
 func (c *Carrier) scheduleReceipt(messageID string, delay time.Duration) {
 	c.wg.Add(1)
 	go func() {
@@ -162,22 +168,64 @@ func (c *Carrier) scheduleReceipt(messageID string, delay time.Duration) {
 				return
 			}
 		}
-		c.sendReceipt(messageID)
+		select {
+		case c.due <- messageID:
+		case <-c.ctx.Done():
+		}
 	}()
 }
 
-// sendReceipt reports delivery, then marks the entry; a crash in between
-// reports it again on the next start, which changes nothing.
-func (c *Carrier) sendReceipt(messageID string) {
+// receiptLoop sends due reports in batches, so a burst of deliveries costs
+// a few writes rather than one per message.
+func (c *Carrier) receiptLoop() {
+	defer close(c.loopDone)
+	for {
+		var ids []string
+		select {
+		case id := <-c.due:
+			ids = append(ids, id)
+		case <-c.ctx.Done():
+			return
+		}
+	gather:
+		for len(ids) < 1000 {
+			select {
+			case id := <-c.due:
+				ids = append(ids, id)
+			default:
+				break gather
+			}
+		}
+		c.sendReceipts(ids)
+	}
+}
+
+// sendReceipts reports delivery, then marks the entries; a crash in between
+// reports them again on the next start, which changes nothing.
+func (c *Carrier) sendReceipts(ids []string) {
 	ctx := c.ctx
-	r := hookline.StatusReport{MessageID: messageID, CarrierID: "sim-" + messageID, Status: hookline.StatusDelivered, At: c.cfg.Now().UTC()}
-	if err := c.cfg.Reporter.ReportStatus(ctx, r); err != nil {
+	now := c.cfg.Now().UTC()
+	reports := make([]hookline.StatusReport, len(ids))
+	for i, id := range ids {
+		reports[i] = hookline.StatusReport{MessageID: id, CarrierID: "sim-" + id, Status: hookline.StatusDelivered, At: now}
+	}
+	var err error
+	if br, ok := c.cfg.Reporter.(hookline.BatchStatusReporter); ok {
+		err = br.ReportStatuses(ctx, reports)
+	} else {
+		for _, r := range reports {
+			if err = c.cfg.Reporter.ReportStatus(ctx, r); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		if ctx.Err() == nil {
-			c.cfg.Logger.Error("simulator receipt", "message_id", messageID, "err", err)
+			c.cfg.Logger.Error("simulator receipts", "count", len(ids), "err", err)
 		}
 		return
 	}
-	if err := c.cfg.Store.MarkReceipted(ctx, messageID, hookline.StatusDelivered); err != nil && ctx.Err() == nil {
-		c.cfg.Logger.Error("simulator mark receipt", "message_id", messageID, "err", err)
+	if err := c.cfg.Store.MarkReceipted(ctx, ids, hookline.StatusDelivered); err != nil && ctx.Err() == nil {
+		c.cfg.Logger.Error("simulator mark receipts", "count", len(ids), "err", err)
 	}
 }

@@ -31,6 +31,19 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	RescueAfter       time.Duration
 	FetchPollInterval time.Duration
+	// CallbackAllow lists networks (CIDR) status callbacks may reach even
+	// though they are private; by default only public addresses are.
+	CallbackAllow []string
+	// CallbackRetryBase is the first retry delay of a failed callback; it
+	// doubles up to an hour, for 24 hours.
+	CallbackRetryBase time.Duration
+	// Audio is the voicemail audio settings (--fetch-allow, ...).
+	Audio AudioConfig
+
+	// Now is the clock of the policies that depend on the time of day
+	// (quiet hours). It is not a flag: nil is time.Now, and tests pin it so
+	// they do not depend on when they run.
+	Now func() time.Time
 }
 
 // DefaultConfig returns the embedded defaults: SQLite in ./hookline-data and
@@ -48,8 +61,10 @@ func DefaultConfig() Config {
 		SimReceiptDelay:   500 * time.Millisecond,
 		DeliverWorkers:    4,
 		ShutdownTimeout:   20 * time.Second,
-		RescueAfter:       time.Hour,
+		RescueAfter:       time.Minute,
 		FetchPollInterval: 50 * time.Millisecond,
+		CallbackRetryBase: 5 * time.Second,
+		Audio:             defaultAudioConfig(),
 	}
 }
 
@@ -76,6 +91,9 @@ func addServeFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long SIGTERM waits for requests and jobs to finish")
 	fs.DurationVar(&c.RescueAfter, "rescue-after", c.RescueAfter, "how long a running job may go unfinished before another node takes it over")
 	fs.DurationVar(&c.FetchPollInterval, "fetch-poll-interval", c.FetchPollInterval, "how often idle workers look for new jobs")
+	fs.DurationVar(&c.CallbackRetryBase, "callback-retry-base", c.CallbackRetryBase, "first retry delay of a failed status callback (doubles up to 1h, for 24h)")
+	fs.StringSliceVar(&c.CallbackAllow, "callback-allow", c.CallbackAllow, "private networks (CIDR) status callbacks may reach, like 10.0.0.0/8")
+	addAudioFlags(fs, &c.Audio)
 }
 
 // envName is the environment variable of a flag.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"hookline"
+	"hookline/client"
 	"hookline/sqlstore"
 )
 
@@ -36,7 +37,7 @@ func newRootCmd() *cobra.Command {
 			return bindEnv(cmd)
 		},
 	}
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newKeysCmd(), newTriggersCmd(), newVersionCmd(), newBenchCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newKeysCmd(), newTriggersCmd(), newVersionCmd(), newBenchCmd(), newUsersCmd(), newMessagesCmd(), newSendCmd())
 	return root
 }
 
@@ -147,18 +148,26 @@ func newKeysCmd() *cobra.Command {
 func newTriggersCmd() *cobra.Command {
 	triggers := &cobra.Command{Use: "triggers", Short: "Manage triggers"}
 	cfg := DefaultConfig()
-	var account, kind, name, body, from string
+	var account, kind, name, body, from, audioFile string
+	var api apiFlags
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Create a trigger and print its webhook URL",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if c := api.client(); c != nil && audioFile == "" {
+				return triggersCreateViaAPI(cmd, c, client.TriggerInput{Kind: hookline.TriggerKind(kind), Name: name, Body: body, From: from})
+			}
 			db, a, err := openAccount(cmd.Context(), cfg, account)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
 			t := &hookline.Trigger{AccountID: a.ID, Kind: hookline.TriggerKind(kind), Name: name, Body: body, From: from, Enabled: true}
+			t.SendWindow = hookline.DefaultSendWindow()
+			if t.AudioID, err = uploadAudioFile(cmd.Context(), cfg, db, t, audioFile); err != nil {
+				return cliError(err)
+			}
 			if err := db.CreateTrigger(cmd.Context(), t); err != nil {
 				return cliError(err)
 			}
@@ -172,11 +181,15 @@ func newTriggersCmd() *cobra.Command {
 	create.Flags().StringVar(&name, "name", "", "trigger name")
 	create.Flags().StringVar(&body, "body", "", "SMS text with merge fields like {first|there}")
 	create.Flags().StringVar(&from, "from", "", "sender number or ID")
+	create.Flags().StringVar(&audioFile, "audio-file", "", "rvm: MP3 file stored as the trigger's default audio")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List triggers with their webhook URLs",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if c := api.client(); c != nil {
+				return triggersListViaAPI(cmd, c)
+			}
 			db, a, err := openAccount(cmd.Context(), cfg, account)
 			if err != nil {
 				return err
@@ -198,6 +211,7 @@ func newTriggersCmd() *cobra.Command {
 	}
 	addServeFlags(list.Flags(), &cfg)
 	list.Flags().StringVar(&account, "account", "default", "account name")
+	api.add(triggers.PersistentFlags())
 	triggers.AddCommand(create, list)
 	return triggers
 }

@@ -19,9 +19,11 @@ import (
 
 	"hookline"
 	"hookline/carrier/simulator"
+	"hookline/compliance"
 	"hookline/jobs"
 	"hookline/server"
 	"hookline/sqlstore"
+	"hookline/voicemail"
 )
 
 // Main is a running Hookline node: the database, the job queue, the
@@ -34,8 +36,13 @@ type Main struct {
 	River  *river.Client[*sql.Tx]
 	Sim    *simulator.Carrier
 	Server *server.Server
-	HTTP   *http.Server
-	ln     net.Listener
+	// Metrics are the node's Prometheus metrics, served at /metrics.
+	Metrics *server.Metrics
+	HTTP    *http.Server
+	// Voicemail resolves, stores and transcodes voicemail audio.
+	Voicemail *voicemail.Service
+	ln        net.Listener
+	lock      *os.File
 	// URL is where the server listens, like http://127.0.0.1:8080.
 	URL string
 }
@@ -73,24 +80,54 @@ func riverDriver(db *sqlstore.DB) riverDriverT {
 	return riversqlite.New(db.WriteDB())
 }
 
+// riverMigrateLock is the PostgreSQL advisory lock key ("hklnrivr") that
+// serialises River's migrations when several nodes start at once:
+// rivermigrate takes no lock of its own.
+const riverMigrateLock int64 = 0x686b6c6e72697672
+
 func migrateRiver(ctx context.Context, db *sqlstore.DB) error {
 	m, err := rivermigrate.New(riverDriver(db), nil)
 	if err != nil {
 		return fmt.Errorf("river migrator: %w", err)
 	}
-	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	if db.Dialect() != sqlstore.Postgres {
+		if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("river migrate: %w", err)
+		}
+		return nil
+	}
+	tx, err := db.WriteDB().BeginTx(ctx, nil)
+	if err != nil {
 		return fmt.Errorf("river migrate: %w", err)
 	}
-	return nil
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", riverMigrateLock); err != nil {
+		return fmt.Errorf("river migrate lock: %w", err)
+	}
+	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("river migrate: %w", err)
+	}
+	return tx.Commit()
 }
 
 // Run opens everything and starts serving; it returns once the node is up.
 func (m *Main) Run(ctx context.Context) (err error) {
 	cfg := m.Config
+	if !sqlstore.IsPostgresURL(cfg.DatabaseURL) {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return err
+		}
+		if m.lock, err = lockDataDir(cfg.DataDir); err != nil {
+			return err
+		}
+	}
 	if m.DB, err = openDB(ctx, cfg); err != nil {
 		return err
 	}
 	if err := m.startCarriers(ctx); err != nil {
+		return err
+	}
+	if m.Voicemail, err = m.newVoicemail(ctx); err != nil {
 		return err
 	}
 	if err := m.startRiver(ctx); err != nil {
@@ -109,7 +146,12 @@ func (m *Main) startCarriers(ctx context.Context) error {
 
 func (m *Main) startRiver(ctx context.Context) error {
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &jobs.DeliverWorker{Store: m.DB, SMS: m.Sim, Voicemail: m.Sim, Logger: m.Logger})
+	m.Metrics = server.NewMetrics(opsSource{m})
+	if err := m.addCallbackWorker(workers); err != nil {
+		return err
+	}
+	gate := &compliance.Gate{OptOuts: m.DB, Triggers: m.DB, Now: m.Config.Now}
+	river.AddWorker(workers, &jobs.DeliverWorker{Store: m.DB, SMS: m.Sim, Voicemail: m.Sim, Audio: m.Voicemail, Gate: gate, Logger: m.Logger, JobTimeout: jobTimeout(m.Config.RescueAfter), Observe: m.Metrics.ObserveSend})
 	var err error
 	m.River, err = river.NewClient(riverDriver(m.DB), &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: m.Config.DeliverWorkers}},
@@ -117,6 +159,7 @@ func (m *Main) startRiver(ctx context.Context) error {
 		FetchCooldown:        5 * time.Millisecond,
 		FetchPollInterval:    m.Config.FetchPollInterval,
 		RescueStuckJobsAfter: m.Config.RescueAfter,
+		JobTimeout:           jobTimeout(m.Config.RescueAfter),
 		Logger:               m.Logger.With("component", "river"),
 	})
 	if err != nil {
@@ -124,7 +167,19 @@ func (m *Main) startRiver(ctx context.Context) error {
 	}
 	m.DB.EnqueueDelivery = m.enqueueDelivery
 	m.DB.EnqueueDeliveryAt = m.enqueueDeliveryAt
+	if n, err := resumeOrphanedJobs(ctx, m.DB); err != nil {
+		return err
+	} else if n > 0 {
+		m.Logger.Info("resumed jobs of a previous run", "jobs", n)
+	}
 	return m.River.Start(ctx)
+}
+
+// jobTimeout is how long a delivery job may run: three quarters of the
+// rescue delay, so River never rescues a job that is still running on a live
+// node (it only takes over the jobs of a node that died).
+func jobTimeout(rescueAfter time.Duration) time.Duration {
+	return rescueAfter * 3 / 4
 }
 
 // enqueueDelivery inserts the delivery jobs of a commit batch in its
@@ -165,6 +220,15 @@ func (m *Main) startHTTP() error {
 		Accounts: m.DB, Triggers: m.DB, Messages: m.DB, Contacts: m.DB, Inbox: m.DB, Simulator: m.Sim,
 		Logger: m.Logger,
 	}
+	m.wireOps(m.Server)
+	m.Server.Admission = &compliance.Admission{OptOuts: m.DB, Now: cfg.Now}
+	m.Server.Audio, m.Server.AudioLibrary = m.Voicemail, m.Voicemail
+	m.Voicemail.SetMediaBase(base)
+	m.Server.OptOuts, m.Server.InboundStore, m.Server.Settings = m.DB, m.DB, m.DB
+	m.Server.InboundHandler = &compliance.Inbound{Store: m.DB, OptOuts: m.DB, Settings: m.DB, Messages: m.DB, Region: cfg.DefaultRegion, Logger: m.Logger}
+	if err := m.mountDashboard(); err != nil {
+		return err
+	}
 	m.HTTP = &http.Server{
 		Handler:           m.Server.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -199,6 +263,9 @@ func (m *Main) Close() error {
 	}
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
+	}
+	if m.lock != nil {
+		m.lock.Close()
 	}
 	return errors.Join(errs...)
 }

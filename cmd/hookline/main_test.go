@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"hookline/internal/pgtest"
 )
 
 // MustRunMain boots a node on port 0 with SQLite in a temporary folder (or
@@ -18,13 +22,19 @@ func MustRunMain(t *testing.T, mutate ...func(*Config)) *Main {
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
+	if os.Getenv("HOOKLINE_TEST_BACKEND") == "postgres" {
+		cfg.DatabaseURL = pgtest.URL(t) // a fresh database, dropped after Close
+	}
 	cfg.SimReceiptDelay = 20 * time.Millisecond
 	cfg.FetchPollInterval = 20 * time.Millisecond
 	cfg.ShutdownTimeout = 10 * time.Second
+	// Quiet hours would hold messages depending on when the suite runs.
+	cfg.Now = ClockAt(DaytimeEverywhereInNANP)
 	for _, f := range mutate {
 		f(&cfg)
 	}
 	m := NewMain(cfg)
+	m.Logger = testLogger()
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		t.Fatalf("run: %v", err)
@@ -35,6 +45,15 @@ func MustRunMain(t *testing.T, mutate ...func(*Config)) *Main {
 		}
 	})
 	return m
+}
+
+// testLogger keeps test output to warnings unless the run is verbose.
+func testLogger() *slog.Logger {
+	level := slog.LevelWarn
+	if testing.Verbose() {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // MustCreateKey creates an account and returns an API key of it.
@@ -82,6 +101,19 @@ func Do(t *testing.T, method, url, key string, body any) *apiResponse {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	return doReq(t, req)
+}
+
+// doQuiet sends a request and returns nil on a transport error.
+func doQuiet(client *http.Client, req *http.Request) *apiResponse {
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	r := &apiResponse{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	_ = json.Unmarshal(raw, &r.Body)
+	return r
 }
 
 func doReq(t *testing.T, req *http.Request) *apiResponse {
