@@ -36,15 +36,18 @@ chmod 755 "$pgdir"
 pgport=$(( 20000 + RANDOM % 20000 ))
 cleanup() {
   if [ -f "$pgdir/data/postmaster.pid" ]; then
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
+    pgrun "$pgbin/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
   fi
   rm -rf "$pgdir"
 }
 trap cleanup EXIT
+# PostgreSQL refuses to run as root: as root the cluster belongs to the
+# postgres user, otherwise to whoever runs the tests.
+pgrun() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ -n "$pgbin" ]; then
-  chown postgres "$pgdir"
-  runuser -u postgres -- "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" \
+  [ "$(id -u)" -ne 0 ] || chown postgres "$pgdir"
+  pgrun "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >/dev/null
+  pgrun "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" \
     -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" -w start >/dev/null
   export HOOKLINE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pgport/postgres?sslmode=disable"
   echo "== PostgreSQL on port $pgport"
@@ -56,6 +59,12 @@ echo "== go vet"
 go vet ./...
 echo "== go test"
 go test -count=1 -timeout 20m ./...
+if [ -n "${HOOKLINE_TEST_POSTGRES_URL:-}" ]; then
+  # The end-to-end suite again, each test on a fresh PostgreSQL database
+  # (TestMultiNode already ran: it always uses PostgreSQL).
+  echo "== go test ./cmd/hookline on PostgreSQL"
+  HOOKLINE_TEST_BACKEND=postgres go test -count=1 -timeout 20m -skip '^TestMultiNode$' ./cmd/hookline/
+fi
 echo "== fuzz (bounded)"
 for target in $(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' . | sed 's/func //' | sort -u); do
   pkg=$(grep -rlE "^func $target\(" --include='*_test.go' . | head -n 1 | xargs dirname)

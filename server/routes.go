@@ -39,6 +39,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/api/v1/", s.requireKey(api))
 
 	mux.HandleFunc("GET /media/{id}/{file}", s.handleMedia)
+	if s.Carriers != nil {
+		mux.Handle("/carrier/", s.Carriers)
+	}
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /api/v1/openapi.json", s.handleOpenAPI)

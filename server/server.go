@@ -59,6 +59,10 @@ type Server struct {
 	Rotator TriggerRotator
 	Metrics *Metrics
 	Ready   func(ctx context.Context) error
+	// Carriers, when set, serves carriers' callbacks below /carrier/
+	// (Twilio's status and inbound webhooks), which check their own
+	// signatures.
+	Carriers http.Handler
 
 	draining atomic.Bool
 	routesMu sync.Mutex

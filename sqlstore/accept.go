@@ -16,6 +16,9 @@ const IdempotencyWindow = 24 * time.Hour
 // first event, the idempotency record and the delivery job, all in one
 // group-committed transaction. It returns only once that is durable.
 func (db *DB) Accept(ctx context.Context, s *hookline.Submission) (*hookline.Acceptance, error) {
+	if plain(s) {
+		return db.acceptPlain(ctx, s)
+	}
 	var acc *hookline.Acceptance
 	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
 		var err error

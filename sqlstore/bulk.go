@@ -95,7 +95,7 @@ func (db *DB) loadStates(ctx context.Context, tx *sql.Tx, changes []hookline.Sta
 		ids = append(ids, c.MessageID)
 	}
 	state := make(map[string]msgState, len(changes))
-	err := chunked(ids, 1, 500, func(marks string, args []any) error {
+	err := db.chunked(ids, 1, 500, 0, func(marks string, args []any) error {
 		rows, err := tx.QueryContext(ctx, `SELECT m.id, m.status, m.carrier_id, m.account_id, m.trigger_id, m.phone, COALESCE(t.status_callback_url, '')
 			FROM messages m LEFT JOIN triggers t ON t.id = m.trigger_id WHERE m.id IN (`+marks+`)`, args...)
 		if err != nil {
@@ -124,7 +124,7 @@ func (db *DB) pendingCarrierIDs(ctx context.Context, tx *sql.Tx, changes []hookl
 		}
 	}
 	found := map[string]bool{}
-	err := chunked(cids, 1, 500, func(marks string, args []any) error {
+	err := db.chunked(cids, 1, 500, 0, func(marks string, args []any) error {
 		rows, err := tx.QueryContext(ctx, `SELECT carrier_id FROM pending_receipts WHERE carrier_id IN (`+marks+`)`, args...)
 		if err != nil {
 			return err
@@ -147,9 +147,8 @@ func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, ids []string, stat
 	for i, id := range ids {
 		args[i] = id
 	}
-	return chunked(args, 1, 500, func(marks string, chunk []any) error {
-		// The marks start at $4: the first three are the new values.
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id IN (`+shift(marks, 3)+`)`,
+	return db.chunked(args, 1, 500, 3, func(marks string, chunk []any) error {
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id IN (`+marks+`)`,
 			append([]any{status, code, at}, chunk...)...)
 		return err
 	})
@@ -158,16 +157,18 @@ func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, ids []string, stat
 // insertEvents inserts event rows given as flat (message_id, status,
 // error_code, occurred_at) quadruples.
 func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, flat []any) error {
-	return chunked(flat, 4, 200, func(marks string, chunk []any) error {
+	return db.chunked(flat, 4, 200, 0, func(marks string, chunk []any) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO message_events (message_id, status, error_code, occurred_at) VALUES `+marks, chunk...)
 		return err
 	})
 }
 
 // chunked calls fn for groups of at most n rows of width values each, with
-// the placeholder text for them: "$1,$2" for width 1, "($1,$2),($3,$4)"
-// for width 2.
-func chunked(flat []any, width, n int, fn func(marks string, args []any) error) error {
+// the placeholder text for them: "(?,?),(?,?)" on SQLite, "($4,$5),($6,$7)"
+// on PostgreSQL for offset 3 (the statement's own parameters come first).
+// SQLite gets anonymous placeholders because its driver looks each numbered
+// one up by name, which costs time quadratic in their count.
+func (db *DB) chunked(flat []any, width, n, offset int, fn func(marks string, args []any) error) error {
 	for len(flat) > 0 {
 		rows := min(len(flat)/width, n)
 		chunk := flat[:rows*width]
@@ -184,7 +185,11 @@ func chunked(flat []any, width, n int, fn func(marks string, args []any) error) 
 				if c > 0 {
 					sb.WriteByte(',')
 				}
-				fmt.Fprintf(&sb, "$%d", r*width+c+1)
+				if db.dialect == SQLite {
+					sb.WriteByte('?')
+				} else {
+					fmt.Fprintf(&sb, "$%d", offset+r*width+c+1)
+				}
 			}
 			if width > 1 {
 				sb.WriteByte(')')
@@ -195,15 +200,6 @@ func chunked(flat []any, width, n int, fn func(marks string, args []any) error) 
 		}
 	}
 	return nil
-}
-
-// shift renumbers "$1,$2,..." placeholders by n.
-func shift(marks string, n int) string {
-	parts := strings.Split(marks, ",")
-	for i := range parts {
-		parts[i] = fmt.Sprintf("$%d", i+1+n)
-	}
-	return strings.Join(parts, ",")
 }
 
 // ReportStatuses records many carrier reports that name their message, in

@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -57,9 +58,13 @@ type DB struct {
 	// connection, shared with River.
 	write *sql.DB
 	// read serves queries; on SQLite it is a separate pool of readers.
-	read   *sql.DB
-	now    hookline.Clock
-	writer *writer
+	read *sql.DB
+	// ckpt checkpoints the SQLite WAL in the background (nil on PostgreSQL).
+	ckpt     *sql.DB
+	ckptStop chan struct{}
+	ckptDone chan struct{}
+	now      hookline.Clock
+	writer   *writer
 	// stmts caches prepared statements of the write pool by query text.
 	stmts sync.Map
 	// readStmts caches prepared statements of the read pool.
@@ -110,17 +115,23 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 		return fmt.Errorf("create data dir: %w", err)
 	}
 	path := filepath.Join(dir, "hookline.db")
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	pragmas := "_pragma=cache_size(-65536)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	db.dialect = SQLite
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+	// The writer never checkpoints: a checkpoint inside a commit would stall
+	// every request waiting on it. The checkpointer does it beside it.
+	if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time, and River
 	// shares this pool, so nothing ever waits on SQLITE_BUSY in-process.
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxIdleTime(0)
+	if db.ckpt, err = sql.Open("sqlite", dsn); err != nil {
+		return fmt.Errorf("open sqlite checkpointer: %w", err)
+	}
+	db.ckpt.SetMaxOpenConns(1)
 	if db.read, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
 		return fmt.Errorf("open sqlite readers: %w", err)
 	}
@@ -183,14 +194,46 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Start starts the writer goroutine.
-func (db *DB) Start() { db.writer.start() }
+// Start starts the writer goroutine and, on SQLite, the checkpointer.
+func (db *DB) Start() {
+	db.writer.start()
+	if db.ckpt != nil {
+		db.ckptStop, db.ckptDone = make(chan struct{}), make(chan struct{})
+		go db.checkpointLoop()
+	}
+}
+
+// checkpointLoop copies the WAL back into the database file a few times a
+// second. PASSIVE mode never blocks the writer or readers.
+func (db *DB) checkpointLoop() {
+	defer close(db.ckptDone)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			if _, err := db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+				slog.Warn("wal checkpoint", "err", err)
+			}
+		case <-db.ckptStop:
+			return
+		}
+	}
+}
 
 // Close stops the writer after it has committed what it holds, then closes
 // the pools.
 func (db *DB) Close() error {
 	db.writer.stop()
 	db.closeStmts()
+	if db.ckpt != nil {
+		if db.ckptStop != nil {
+			close(db.ckptStop)
+			<-db.ckptDone
+		}
+		_, _ = db.ckpt.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		db.ckpt.Close()
+	}
 	if db.read != db.write {
 		db.read.Close()
 	}

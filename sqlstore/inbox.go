@@ -9,20 +9,51 @@ import (
 
 var _ hookline.InboxStore = (*DB)(nil)
 
-// AddInboxEntry stores a simulated delivery once per message.
+// inboxReq is a simulated delivery waiting in the writer.
+type inboxReq struct {
+	e     *hookline.InboxEntry
+	added bool
+}
+
+// AddInboxEntry stores a simulated delivery once per message. Deliveries
+// that reach the writer together are inserted by one statement.
 func (db *DB) AddInboxEntry(ctx context.Context, e *hookline.InboxEntry) (bool, error) {
-	var added bool
-	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
-		res, err := db.exec(ctx, tx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-			ON CONFLICT (message_id) DO NOTHING`, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
+	req := &inboxReq{e: e}
+	err := db.writer.submit(ctx, &op{inbox: req, fn: func(ctx context.Context, tx *sql.Tx, _ *batch) error {
+		return db.addInboxBulk(ctx, tx, []*inboxReq{req})
+	}})
+	return req.added, err
+}
+
+// addInboxBulk inserts entries, skipping messages already delivered, and
+// marks which were new.
+func (db *DB) addInboxBulk(ctx context.Context, tx *sql.Tx, reqs []*inboxReq) error {
+	rows := make([]any, 0, len(reqs)*8)
+	byID := make(map[string]*inboxReq, len(reqs))
+	for _, r := range reqs {
+		e := r.e
+		if byID[e.MessageID] != nil {
+			continue
+		}
+		byID[e.MessageID] = r
+		rows = append(rows, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
+	}
+	return db.chunked(rows, 8, 100, 0, func(marks string, args []any) error {
+		rs, err := db.query(ctx, tx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
+			ON CONFLICT (message_id) DO NOTHING RETURNING message_id`, args...)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		added = n == 1
-		return err
+		defer rs.Close()
+		for rs.Next() {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				return err
+			}
+			byID[id].added = true
+		}
+		return rs.Err()
 	})
-	return added, err
 }
 
 const inboxColumns = `id, message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at, receipt_status`
@@ -65,8 +96,8 @@ func (db *DB) MarkReceipted(ctx context.Context, messageIDs []string, status hoo
 	}
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
 		now := db.micros()
-		return chunked(args, 1, 500, func(marks string, chunk []any) error {
-			_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id IN (`+shift(marks, 2)+`)`,
+		return db.chunked(args, 1, 500, 2, func(marks string, chunk []any) error {
+			_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id IN (`+marks+`)`,
 				append([]any{status, now}, chunk...)...)
 			return err
 		})

@@ -29,9 +29,14 @@ type writer struct {
 // may return a *hookline.Error only before it has written anything; any
 // other error aborts the batch, whose ops are then retried one by one.
 type op struct {
-	ctx  context.Context
-	fn   func(ctx context.Context, tx *sql.Tx, b *batch) error
-	done chan error
+	ctx context.Context
+	fn  func(ctx context.Context, tx *sql.Tx, b *batch) error
+	// accept, when set, marks a plain webhook submission that the batch
+	// commits together with the others (fn is its one-by-one fallback).
+	accept *acceptReq
+	// inbox, likewise, is a simulated delivery committed with the others.
+	inbox *inboxReq
+	done  chan error
 }
 
 // batch collects what ops ask for at commit time.
@@ -63,7 +68,13 @@ var errClosed = errors.New("database is closed")
 
 // do submits fn and waits until its batch has committed.
 func (w *writer) do(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, b *batch) error) error {
-	o := &op{ctx: context.WithoutCancel(ctx), fn: fn, done: make(chan error, 1)}
+	return w.submit(ctx, &op{fn: fn})
+}
+
+// submit queues o and waits until its batch has committed.
+func (w *writer) submit(ctx context.Context, o *op) error {
+	o.ctx = context.WithoutCancel(ctx)
+	o.done = make(chan error, 1)
 	select {
 	case w.ops <- o:
 	case <-w.quit:
@@ -155,7 +166,30 @@ func (w *writer) run(ops []*op) ([]error, error) {
 	defer tx.Rollback()
 	b := &batch{}
 	errs := make([]error, len(ops))
+	var plain []*acceptReq
+	var inbox []*inboxReq
+	shared := len(ops) > 1
+	for _, o := range ops {
+		if shared && o.accept != nil {
+			plain = append(plain, o.accept)
+		} else if shared && o.inbox != nil {
+			inbox = append(inbox, o.inbox)
+		}
+	}
+	if len(plain) > 0 {
+		if err := w.db.acceptBulk(ctx, tx, b, plain); err != nil {
+			return nil, err
+		}
+	}
+	if len(inbox) > 0 {
+		if err := w.db.addInboxBulk(ctx, tx, inbox); err != nil {
+			return nil, err
+		}
+	}
 	for i, o := range ops {
+		if shared && (o.accept != nil || o.inbox != nil) {
+			continue
+		}
 		err := o.fn(ctx, tx, b)
 		if err != nil && !isDomainError(err) {
 			// A database error may leave the op half-written: abort the

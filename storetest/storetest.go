@@ -24,6 +24,7 @@ type Store interface {
 	hookline.ContactService
 	hookline.InboxStore
 	hookline.StatusReporter
+	hookline.AudioService
 	FindMessagesByIDs(ctx context.Context, ids []string) ([]*hookline.Message, error)
 	ApplyStatusChanges(ctx context.Context, changes []hookline.StatusChange) error
 	CountMessagesByStatus(ctx context.Context) (map[hookline.MessageStatus]int64, error)
@@ -41,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 	}{
 		{"Accounts", testAccounts},
 		{"APIKeys", testAPIKeys},
+		{"Audio", testAudio},
 		{"Triggers", testTriggers},
 		{"TriggerUpdateDelete", testTriggerUpdateDelete},
 		{"AcceptAndFind", testAcceptAndFind},

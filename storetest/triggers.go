@@ -16,7 +16,8 @@ func testTriggers(t *testing.T, open Opener) {
 	b := mustAccount(t, s, "globex")
 	sms := mustTrigger(t, s, a.ID)
 	c.Add(time.Second)
-	rvm := &hookline.Trigger{AccountID: a.ID, Kind: hookline.KindRVM, Name: "Drop", AudioID: "aud1", From: "+15550001111", Enabled: false}
+	aud := mustAudio(t, s, a.ID, []byte("ID3 not really an mp3"))
+	rvm := &hookline.Trigger{AccountID: a.ID, Kind: hookline.KindRVM, Name: "Drop", AudioID: aud.ID, From: "+15550001111", Enabled: false}
 	must(t, s.CreateTrigger(ctx, rvm))
 	if _, err := uuid.Parse(sms.ID); err != nil {
 		t.Fatalf("trigger id %q is not a UUID", sms.ID)

@@ -13,13 +13,21 @@ import (
 
 	"hookline"
 	"hookline/audio"
+	"hookline/internal/pgtest"
 	"hookline/sqlstore"
 	"hookline/voicemail"
 )
 
+// openStore opens a migrated store: SQLite, or a fresh PostgreSQL database
+// when a test cluster is configured (scripts/test.sh), so the audio SQL
+// runs on both dialects.
 func openStore(t *testing.T) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), sqlstore.Config{DataDir: t.TempDir()})
+	cfg := sqlstore.Config{DataDir: t.TempDir()}
+	if pgtest.Available() {
+		cfg.DatabaseURL = pgtest.URL(t)
+	}
+	db, err := sqlstore.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

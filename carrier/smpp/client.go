@@ -26,6 +26,7 @@ type Client struct {
 	track   *tracker
 	inbound *reassembler
 	ref     atomic.Uint32 // concatenation reference numbers
+	batch   *batcher      // nil unless the Reporter takes batches
 
 	tx atomic.Pointer[session] // the bind that submits, nil while down
 	mu sync.Mutex
@@ -44,14 +45,18 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{
+	c := &Client{
 		cfg:     cfg,
 		track:   newTracker(cfg.ReceiptIDBase, 6*time.Hour),
 		inbound: newReassembler(),
 		up:      make(chan struct{}),
 		closed:  make(chan struct{}),
 		cancel:  func() {},
-	}, nil
+	}
+	if br, ok := cfg.Reporter.(hookline.BatchStatusReporter); ok {
+		c.batch = newBatcher(br, c.track.undo, cfg.Logger.Error)
+	}
+	return c, nil
 }
 
 // Name implements hookline.SMSSender.
@@ -73,6 +78,10 @@ func (c *Client) Start(ctx context.Context) {
 		}
 		c.wg.Add(1)
 		go c.sweep(ctx)
+		if c.batch != nil {
+			c.wg.Add(1)
+			go func() { defer c.wg.Done(); c.batch.run(ctx) }()
+		}
 	})
 }
 
@@ -210,6 +219,10 @@ func (c *Client) handleReceipt(s *session, d *pdu.DeliverSM) data.CommandStatusT
 	if held {
 		return statusDeferred
 	}
+	if c.batch != nil && rep != nil {
+		c.batch.add(s.dead, *rep, respond)
+		return statusDeferred
+	}
 	if !c.report(rep) {
 		return data.ESME_RX_T_APPN
 	}
@@ -218,6 +231,10 @@ func (c *Client) handleReceipt(s *session, d *pdu.DeliverSM) data.CommandStatusT
 
 // reportHeld reports a held receipt and answers its deliver_sm.
 func (c *Client) reportHeld(h *heldReceipt, rep *hookline.StatusReport) {
+	if c.batch != nil && rep != nil {
+		c.batch.add(c.closed, *rep, h.respond)
+		return
+	}
 	h.respond(c.report(rep))
 }
 

@@ -39,6 +39,9 @@ type Config struct {
 	CallbackRetryBase time.Duration
 	// Audio is the voicemail audio settings (--fetch-allow, ...).
 	Audio AudioConfig
+	// Carriers is the settings of the real carriers (--smpp-*, --twilio-*,
+	// --sip-*).
+	Carriers CarrierConfig
 
 	// Now is the clock of the policies that depend on the time of day
 	// (quiet hours). It is not a flag: nil is time.Now, and tests pin it so
@@ -59,12 +62,13 @@ func DefaultConfig() Config {
 		SMSCarrier:        "simulator",
 		RVMCarrier:        "simulator",
 		SimReceiptDelay:   500 * time.Millisecond,
-		DeliverWorkers:    4,
+		DeliverWorkers:    16,
 		ShutdownTimeout:   20 * time.Second,
-		RescueAfter:       time.Minute,
+		RescueAfter:       30 * time.Second,
 		FetchPollInterval: 50 * time.Millisecond,
 		CallbackRetryBase: 5 * time.Second,
 		Audio:             defaultAudioConfig(),
+		Carriers:          defaultCarrierConfig(),
 	}
 }
 
@@ -83,8 +87,8 @@ func addServeFlags(fs *pflag.FlagSet, c *Config) {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest webhook or API request body")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or text")
-	fs.StringVar(&c.SMSCarrier, "sms-carrier", c.SMSCarrier, "carrier for texts: simulator")
-	fs.StringVar(&c.RVMCarrier, "rvm-carrier", c.RVMCarrier, "carrier for voicemail drops: simulator")
+	fs.StringVar(&c.SMSCarrier, "sms-carrier", c.SMSCarrier, "carrier for texts: simulator, smpp or twilio")
+	fs.StringVar(&c.RVMCarrier, "rvm-carrier", c.RVMCarrier, "carrier for voicemail drops: simulator, sip or twilio")
 	fs.DurationVar(&c.SimReceiptDelay, "sim-receipt-delay", c.SimReceiptDelay, "simulator: delay before a delivery report")
 	fs.StringSliceVar(&c.SimFailPhones, "sim-fail", c.SimFailPhones, "simulator: E.164 numbers to refuse permanently")
 	fs.IntVar(&c.DeliverWorkers, "deliver-workers", c.DeliverWorkers, "delivery jobs worked at once")
@@ -94,6 +98,7 @@ func addServeFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.CallbackRetryBase, "callback-retry-base", c.CallbackRetryBase, "first retry delay of a failed status callback (doubles up to 1h, for 24h)")
 	fs.StringSliceVar(&c.CallbackAllow, "callback-allow", c.CallbackAllow, "private networks (CIDR) status callbacks may reach, like 10.0.0.0/8")
 	addAudioFlags(fs, &c.Audio)
+	addCarrierFlags(fs, &c.Carriers)
 }
 
 // envName is the environment variable of a flag.

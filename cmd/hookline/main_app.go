@@ -45,6 +45,11 @@ type Main struct {
 	lock      *os.File
 	// URL is where the server listens, like http://127.0.0.1:8080.
 	URL string
+
+	// Inbound applies texts phones send back (STOP, HELP, ...), whatever
+	// the carrier.
+	Inbound  *compliance.Inbound
+	carriers carrierSet
 }
 
 // NewMain returns a node with the given config.
@@ -58,6 +63,9 @@ func openDB(ctx context.Context, cfg Config) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The writer starts first so that Close, on a failed migration, has a
+	// writer to stop; nothing writes through it before Migrate returns.
+	db.Start()
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -66,7 +74,6 @@ func openDB(ctx context.Context, cfg Config) (*sqlstore.DB, error) {
 		db.Close()
 		return nil, err
 	}
-	db.Start()
 	return db, nil
 }
 
@@ -96,18 +103,22 @@ func migrateRiver(ctx context.Context, db *sqlstore.DB) error {
 		}
 		return nil
 	}
-	tx, err := db.WriteDB().BeginTx(ctx, nil)
+	// A session lock held on one connection while the migrations run on
+	// others: River's migrations cannot share one transaction (one adds an
+	// enum value that a later one uses).
+	conn, err := db.WriteDB().Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("river migrate: %w", err)
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", riverMigrateLock); err != nil {
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", riverMigrateLock); err != nil {
 		return fmt.Errorf("river migrate lock: %w", err)
 	}
-	if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", riverMigrateLock)
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("river migrate: %w", err)
 	}
-	return tx.Commit()
+	return nil
 }
 
 // Run opens everything and starts serving; it returns once the node is up.
@@ -136,14 +147,6 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return m.startHTTP()
 }
 
-func (m *Main) startCarriers(ctx context.Context) error {
-	if m.Config.SMSCarrier != "simulator" || m.Config.RVMCarrier != "simulator" {
-		return fmt.Errorf("unknown carrier %q/%q: the carriers are simulator", m.Config.SMSCarrier, m.Config.RVMCarrier)
-	}
-	m.Sim = simulator.New(simulator.Config{Store: m.DB, Reporter: m.DB, ReceiptDelay: m.Config.SimReceiptDelay, FailPhones: m.Config.SimFailPhones, Logger: m.Logger})
-	return m.Sim.Start(ctx)
-}
-
 func (m *Main) startRiver(ctx context.Context) error {
 	workers := river.NewWorkers()
 	m.Metrics = server.NewMetrics(opsSource{m})
@@ -151,12 +154,12 @@ func (m *Main) startRiver(ctx context.Context) error {
 		return err
 	}
 	gate := &compliance.Gate{OptOuts: m.DB, Triggers: m.DB, Now: m.Config.Now}
-	river.AddWorker(workers, &jobs.DeliverWorker{Store: m.DB, SMS: m.Sim, Voicemail: m.Sim, Audio: m.Voicemail, Gate: gate, Logger: m.Logger, JobTimeout: jobTimeout(m.Config.RescueAfter), Observe: m.Metrics.ObserveSend})
+	river.AddWorker(workers, &jobs.DeliverWorker{Store: m.DB, SMS: m.carriers.SMS, Voicemail: m.carriers.Voicemail, Audio: m.Voicemail, Gate: gate, Logger: m.Logger, JobTimeout: jobTimeout(m.Config.RescueAfter), Observe: m.Metrics.ObserveSend})
 	var err error
 	m.River, err = river.NewClient(riverDriver(m.DB), &river.Config{
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: m.Config.DeliverWorkers}},
 		Workers:              workers,
-		FetchCooldown:        5 * time.Millisecond,
+		FetchCooldown:        min(25*time.Millisecond, m.Config.FetchPollInterval),
 		FetchPollInterval:    m.Config.FetchPollInterval,
 		RescueStuckJobsAfter: m.Config.RescueAfter,
 		JobTimeout:           jobTimeout(m.Config.RescueAfter),
@@ -217,15 +220,18 @@ func (m *Main) startHTTP() error {
 	}
 	m.Server = &server.Server{
 		BaseURL: base, DefaultRegion: cfg.DefaultRegion, MaxBodyBytes: cfg.MaxBodyBytes,
-		Accounts: m.DB, Triggers: m.DB, Messages: m.DB, Contacts: m.DB, Inbox: m.DB, Simulator: m.Sim,
-		Logger: m.Logger,
+		Accounts: m.DB, Triggers: m.DB, Messages: m.DB, Contacts: m.DB, Inbox: m.DB,
+		Logger: m.Logger, Carriers: m.carriers.Handler,
+	}
+	if m.Sim != nil { // a nil *Carrier would make a non-nil interface
+		m.Server.Simulator = m.Sim
 	}
 	m.wireOps(m.Server)
 	m.Server.Admission = &compliance.Admission{OptOuts: m.DB, Now: cfg.Now}
 	m.Server.Audio, m.Server.AudioLibrary = m.Voicemail, m.Voicemail
 	m.Voicemail.SetMediaBase(base)
 	m.Server.OptOuts, m.Server.InboundStore, m.Server.Settings = m.DB, m.DB, m.DB
-	m.Server.InboundHandler = &compliance.Inbound{Store: m.DB, OptOuts: m.DB, Settings: m.DB, Messages: m.DB, Region: cfg.DefaultRegion, Logger: m.Logger}
+	m.Server.InboundHandler = m.Inbound
 	if err := m.mountDashboard(); err != nil {
 		return err
 	}
@@ -258,9 +264,7 @@ func (m *Main) Close() error {
 	if m.River != nil {
 		errs = append(errs, m.River.Stop(ctx))
 	}
-	if m.Sim != nil {
-		m.Sim.Close()
-	}
+	errs = append(errs, m.closeCarriers())
 	if m.DB != nil {
 		errs = append(errs, m.DB.Close())
 	}

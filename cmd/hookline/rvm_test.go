@@ -85,11 +85,15 @@ func (h *audioHost) count(path string) int {
 // runRVMMain runs a node whose fetcher may reach 127.0.0.1 (the audio host)
 // and which refuses audio longer than 1.8 s, so the 2 s fixture is too long.
 func runRVMMain(t *testing.T) *Main {
-	return MustRunMain(t, func(c *Config) {
+	return MustRunMain(t, rvmPolling, func(c *Config) {
 		c.Audio.FetchAllow = []string{"127.0.0.1/32"}
 		c.Audio.MaxDuration = 1800 * time.Millisecond
 	})
 }
+
+// rvmPolling keeps the job poll interval at or above River's fetch
+// cooldown whatever the shared test default is.
+func rvmPolling(c *Config) { c.FetchPollInterval = max(c.FetchPollInterval, 50*time.Millisecond) }
 
 // createRVMTrigger creates an RVM trigger with an optional default audio.
 func createRVMTrigger(t *testing.T, m *Main, key, audioID string) string {
@@ -358,7 +362,7 @@ func TestRVMWebhookAudioErrors(t *testing.T) {
 // refused when the operator allowed nothing.
 func TestRVMBlockedWithoutAllowList(t *testing.T) {
 	t.Parallel()
-	m := MustRunMain(t)
+	m := MustRunMain(t, rvmPolling)
 	host := newAudioHost(t)
 	key := MustCreateKey(t, m, "acme")
 	hook := createRVMTrigger(t, m, key, "")

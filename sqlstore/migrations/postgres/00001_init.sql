@@ -105,7 +105,6 @@ CREATE TABLE simulator_inbox (
     receipt_status TEXT NOT NULL DEFAULT '',
     receipt_at BIGINT
 );
-CREATE INDEX simulator_inbox_phone ON simulator_inbox (phone, id);
 CREATE INDEX simulator_inbox_pending ON simulator_inbox (receipt_at) WHERE receipt_at IS NULL;
 
 CREATE TABLE audio (
