@@ -126,6 +126,20 @@ func (w *SendWindow) NextSendTime(now time.Time, zones []*time.Location) time.Ti
 	if openInAll(now, zones, start, end) {
 		return now
 	}
+	// Every edge falls on a whole minute, so the answer is the same for any
+	// instant of the minute: cache it, the sweep below is costly for numbers
+	// with dozens of zones.
+	key := cacheKey(w, now, zones)
+	if at, ok := openings.get(key); ok {
+		return at
+	}
+	at := nextOpening(now, zones, start, end)
+	openings.put(key, at)
+	return at
+}
+
+// nextOpening sweeps the window's edges in every zone over the horizon.
+func nextOpening(now time.Time, zones []*time.Location, start, end int) time.Time {
 	type edge struct {
 		at    time.Time
 		delta int
@@ -185,4 +199,38 @@ func openInAll(t time.Time, zones []*time.Location, start, end int) bool {
 		}
 	}
 	return true
+}
+
+// openingCache remembers recent openings, keyed by window, zones and minute.
+type openingCache struct {
+	mu sync.Mutex
+	m  map[string]time.Time
+}
+
+var openings = &openingCache{}
+
+func (c *openingCache) get(k string) (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	at, ok := c.m[k]
+	return at, ok
+}
+
+func (c *openingCache) put(k string, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 4096 {
+		c.m = map[string]time.Time{}
+	}
+	c.m[k] = at
+}
+
+func cacheKey(w *SendWindow, now time.Time, zones []*time.Location) string {
+	var b strings.Builder
+	b.WriteString(w.Start + "-" + w.End + "@" + strconv.FormatInt(now.Unix()/60, 10))
+	for _, z := range zones {
+		b.WriteByte(' ')
+		b.WriteString(z.String())
+	}
+	return b.String()
 }

@@ -201,3 +201,37 @@ func waitAll(t *testing.T, m *Main, key string, ids []string, statuses ...string
 		}
 	}
 }
+
+// TestCarrierConfigErrors: a node with a carrier it cannot build refuses
+// to start, naming the flag to fix.
+func TestCarrierConfigErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string
+	}{
+		{"unknown sms", func(c *Config) { c.SMSCarrier = "pigeon" }, "--sms-carrier"},
+		{"unknown rvm", func(c *Config) { c.RVMCarrier = "pigeon" }, "--rvm-carrier"},
+		{"smpp without addr", func(c *Config) { c.SMSCarrier = "smpp" }, "--smpp-addr"},
+		{"smpp bad ton", func(c *Config) { c.SMSCarrier, c.Carriers.SMPP.SourceTON = "smpp", "300" }, "--smpp-source-ton"},
+		{"twilio without base url", func(c *Config) { c.SMSCarrier = "twilio" }, "--base-url"},
+		{"sip without uri", func(c *Config) { c.RVMCarrier = "sip" }, "--sip-uri"},
+		{"sip bad ports", func(c *Config) { c.RVMCarrier, c.Carriers.SIP.RTPPorts = "sip", "20-10" }, "--sip-rtp-ports"},
+		{"sip bad header", func(c *Config) { c.RVMCarrier, c.Carriers.SIP.Headers = "sip", []string{"nocolon"} }, "--sip-headers"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := DefaultConfig()
+			cfg.Addr, cfg.DataDir = "127.0.0.1:0", t.TempDir()
+			tc.edit(&cfg)
+			m := NewMain(cfg)
+			m.Logger = testLogger()
+			err := m.Run(t.Context())
+			m.Close()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Run: %v, want an error naming %s", err, tc.want)
+			}
+		})
+	}
+}
