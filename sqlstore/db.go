@@ -207,7 +207,7 @@ func (db *DB) Start() {
 // second. PASSIVE mode never blocks the writer or readers.
 func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
-	t := time.NewTicker(time.Second)
+	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
 		select {

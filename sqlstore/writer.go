@@ -159,7 +159,16 @@ func (w *writer) commit(ops []*op) {
 func (w *writer) run(ops []*op) ([]error, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	tx, err := w.db.write.BeginTx(ctx, nil)
+	conn, err := w.db.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connection: %w", err)
+	}
+	defer conn.Close()
+	if err := w.db.durable(ctx, conn, true); err != nil {
+		return nil, err
+	}
+	defer w.db.durable(ctx, conn, false)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
@@ -237,6 +246,28 @@ func (w *writer) enqueue(ctx context.Context, tx *sql.Tx, b *batch) error {
 		if err := w.db.EnqueueCallbacks(ctx, tx, b.callbacks); err != nil {
 			return fmt.Errorf("enqueue callbacks: %w", err)
 		}
+	}
+	return nil
+}
+
+// durable switches the SQLite connection between synchronous=FULL, for the
+// writer's transactions (an fsync before each COMMIT returns, so an answered
+// webhook survives power loss), and synchronous=NORMAL for the rest of its
+// life, which is River's own bookkeeping (fetching and completing jobs). In
+// WAL mode NORMAL still survives a crash of the process; only a power loss
+// can undo River's latest state changes, and then a job merely runs again:
+// the delivery worker skips messages already sent. The next FULL commit
+// makes those frames durable too, since it syncs the whole log.
+func (db *DB) durable(ctx context.Context, conn *sql.Conn, full bool) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	mode := "NORMAL"
+	if full {
+		mode = "FULL"
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = "+mode); err != nil {
+		return fmt.Errorf("synchronous %s: %w", mode, err)
 	}
 	return nil
 }

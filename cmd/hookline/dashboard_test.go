@@ -192,7 +192,8 @@ func TestUsersCreateCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "cy@example.com") {
 		t.Errorf("output %q", out.String())
 	}
-	m := MustRunMain(t, func(c *Config) { c.DataDir = dir })
+	// The command wrote to SQLite in dir: the node must read the same.
+	m := MustRunMain(t, func(c *Config) { c.DataDir, c.DatabaseURL = dir, "" })
 	u, err := m.DB.AuthenticateUser(context.Background(), "cy@example.com", "a long password")
 	if err != nil {
 		t.Fatal(err)

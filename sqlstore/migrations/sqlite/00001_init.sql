@@ -63,7 +63,6 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_account ON messages (account_id, created_at DESC, id DESC);
 CREATE INDEX messages_carrier_id ON messages (carrier_id) WHERE carrier_id <> '';
-CREATE INDEX messages_phone ON messages (account_id, phone, created_at);
 
 CREATE TABLE message_events (
     id INTEGER PRIMARY KEY,
