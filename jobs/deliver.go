@@ -91,11 +91,24 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	for _, m := range due {
 		start = append(start, hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusSending, At: w.now()})
 	}
-	if err := w.Store.ApplyStatusChanges(ctx, append(held, start...)); err != nil {
-		return fmt.Errorf("mark sending: %w", err)
+	// A text is handed over in milliseconds, so its "sending" is recorded
+	// with its result in one write; a voicemail call lasts as long as its
+	// audio, so it shows "sending" while it runs.
+	quick := allTexts(due)
+	if !quick || len(held) > 0 {
+		pre := held
+		if !quick {
+			pre = append(pre, start...)
+		}
+		if err := w.Store.ApplyStatusChanges(ctx, pre); err != nil {
+			return fmt.Errorf("mark sending: %w", err)
+		}
 	}
 	lastAttempt := job.Attempt >= job.MaxAttempts
 	changes, transient := w.sendAll(ctx, due, lastAttempt)
+	if quick {
+		changes = append(start, changes...)
+	}
 	if err := w.Store.ApplyStatusChanges(context.WithoutCancel(ctx), changes); err != nil {
 		return fmt.Errorf("record results: %w", err)
 	}
@@ -221,4 +234,14 @@ func (w *DeliverWorker) logger() *slog.Logger {
 		return w.Logger
 	}
 	return slog.Default()
+}
+
+// allTexts reports whether every message is an SMS.
+func allTexts(msgs []*hookline.Message) bool {
+	for _, m := range msgs {
+		if m.Kind != hookline.KindSMS {
+			return false
+		}
+	}
+	return true
 }

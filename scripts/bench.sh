@@ -16,6 +16,7 @@ spid=$!
 bpid=$!
 trap 'kill $spid $bpid 2>/dev/null; wait $spid $bpid 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$bport/" >/dev/null && break; sleep 0.1; done
 key=$("$bin" keys create --data-dir "$dir")
 hook=$("$bin" triggers create --data-dir "$dir" --addr 127.0.0.1:$port --name Bench --body 'Hi {first|there}, your code is {last}.')
 echo "webhook: $hook   concurrency $c, ${secs}s per run, $rounds rounds"
@@ -23,6 +24,9 @@ declare -a wr br
 for r in $(seq "$rounds"); do
   b=$("$bin" bench --url "http://127.0.0.1:$bport/webhook/Custom/x?phone={phone}&first=Ann&last={n}" -c "$c" -d "${secs}s" --json)
   w=$("$bin" bench --url "$hook?phone={phone}&first=Ann&last={n}" -c "$c" -d "${secs}s" --api-key "$key" --json)
+  for j in "$b" "$w"; do
+    echo "$j" | grep -q '"errors":0,' || { echo "errors in a run: $j" >&2; exit 1; }
+  done
   echo "round $r baseline: $b"
   echo "round $r webhook:  $w"
   br+=("$(echo "$b" | sed -E 's/.*"rps":([0-9.]+).*/\1/')")
@@ -31,6 +35,8 @@ done
 python3 - "${br[*]}" "${wr[*]}" <<'PY'
 import sys
 b=[float(x) for x in sys.argv[1].split()]; w=[float(x) for x in sys.argv[2].split()]
+if not b or not w or min(b) <= 0 or min(w) <= 0:
+    sys.exit("a run measured nothing")
 print("baseline req/s: " + ", ".join("%.0f" % x for x in b))
 print("webhook  req/s: " + ", ".join("%.0f" % x for x in w))
 print("ratio webhook/baseline per round: " + ", ".join("%.2f" % (y / x) for x, y in zip(b, w)))

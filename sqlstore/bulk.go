@@ -18,12 +18,13 @@ type msgState struct {
 }
 
 // applyChangesBulk applies many status changes with a few statements: one
-// query reads every message, one UPDATE per (status, error code) moves them,
-// and one multi-row INSERT records the events. A delivery job's batch of
-// 500 messages costs a handful of statements instead of four per message.
-// Changes that need more (a callback to queue, a reschedule, a receipt that
-// was waiting for the carrier id, several changes of one message) take the
-// one-by-one path, after the simple ones, in their order.
+// query reads every message, one UPDATE per final (status, error code) moves
+// them, one statement records the carrier ids and one multi-row INSERT the
+// events. A delivery job's batch of 500 messages costs a handful of
+// statements instead of four per message. Several changes of one message
+// (sending then sent) are folded in order. Messages that need more (a
+// callback to queue, a reschedule, a receipt that was waiting for the
+// carrier id) take the one-by-one path, after the others, in their order.
 func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, changes []hookline.StatusChange) error {
 	state, err := db.loadStates(ctx, tx, changes)
 	if err != nil {
@@ -33,17 +34,20 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 	if err != nil {
 		return err
 	}
-	count := map[string]int{}
+	slowMsg := map[string]bool{}
 	for _, c := range changes {
-		count[c.MessageID]++
+		if st, ok := state[c.MessageID]; ok && (st.cb.URL != "" || c.ScheduledFor != nil || c.Status == hookline.StatusScheduled || pending[c.CarrierID]) {
+			slowMsg[c.MessageID] = true
+		}
 	}
-	type groupKey struct {
+	type final struct {
 		status hookline.MessageStatus
 		code   string
+		at     int64
 	}
-	groups := map[groupKey][]string{}
-	groupAt := map[groupKey]int64{}
-	var events []any
+	finals := map[string]*final{}
+	var order []string
+	var events, carriers []any
 	var slow []hookline.StatusChange
 	now := db.now()
 	for _, c := range changes {
@@ -51,7 +55,7 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		if !ok {
 			continue
 		}
-		if count[c.MessageID] > 1 || st.cb.URL != "" || c.ScheduledFor != nil || c.Status == hookline.StatusScheduled || pending[c.CarrierID] {
+		if slowMsg[c.MessageID] {
 			slow = append(slow, c)
 			continue
 		}
@@ -60,17 +64,35 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 			at = now
 		}
 		if c.CarrierID != "" && st.carrierID == "" {
-			if _, err := db.exec(ctx, tx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, c.Carrier, c.CarrierID, c.MessageID); err != nil {
-				return err
-			}
+			carriers = append(carriers, c.MessageID, c.Carrier, c.CarrierID)
+			st.carrierID = c.CarrierID
 		}
 		if c.Status == st.status || st.status.Final() || (rank(c.Status) <= rank(st.status) && c.Status != hookline.StatusCanceled) {
+			state[c.MessageID] = st
 			continue
 		}
-		k := groupKey{c.Status, c.ErrorCode}
-		groups[k] = append(groups[k], c.MessageID)
-		groupAt[k] = max(groupAt[k], at.UnixMicro())
+		st.status = c.Status
+		state[c.MessageID] = st
+		if finals[c.MessageID] == nil {
+			order = append(order, c.MessageID)
+		}
+		finals[c.MessageID] = &final{c.Status, c.ErrorCode, at.UnixMicro()}
 		events = append(events, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro())
+	}
+	type groupKey struct {
+		status hookline.MessageStatus
+		code   string
+	}
+	groups := map[groupKey][]string{}
+	groupAt := map[groupKey]int64{}
+	for _, id := range order {
+		f := finals[id]
+		k := groupKey{f.status, f.code}
+		groups[k] = append(groups[k], id)
+		groupAt[k] = max(groupAt[k], f.at)
+	}
+	if err := db.setCarrierIDs(ctx, tx, carriers); err != nil {
+		return err
 	}
 	for k, ids := range groups {
 		if err := db.updateStatuses(ctx, tx, ids, k.status, k.code, groupAt[k]); err != nil {
@@ -86,6 +108,24 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		}
 	}
 	return nil
+}
+
+// setCarrierIDs records carrier ids given as flat (message id, carrier,
+// carrier id) triples: on SQLite with one UPDATE ... FROM (VALUES ...) per
+// chunk, on PostgreSQL row by row (its driver pipelines prepared statements).
+func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
+	if db.dialect != SQLite {
+		for i := 0; i+2 < len(flat); i += 3 {
+			if _, err := db.exec(ctx, tx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, flat[i+1], flat[i+2], flat[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return db.chunked(flat, 3, 300, 0, func(marks string, args []any) error {
+		_, err := db.exec(ctx, tx, `UPDATE messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+		return err
+	})
 }
 
 // loadStates reads the messages that changes name, with their callback URL.

@@ -67,6 +67,8 @@ type DB struct {
 	writer   *writer
 	// stmts caches prepared statements of the write pool by query text.
 	stmts sync.Map
+	// triggers caches triggers for the webhook path.
+	triggers triggerCache
 	// readStmts caches prepared statements of the read pool.
 	readStmts sync.Map
 	// wanted holds queries to prepare when the writer is between batches.

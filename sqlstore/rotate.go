@@ -26,6 +26,7 @@ func (db *DB) RotateTrigger(ctx context.Context, accountID int64, id string) (*h
 		} else if err != nil {
 			return err
 		}
+		db.triggers.invalidate()
 		if _, err := tx.ExecContext(ctx, `UPDATE triggers SET id = $1, updated_at = $2 WHERE id = $3`, newID, db.micros(), id); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -40,11 +41,21 @@ func (db *DB) FindTriggerByID(ctx context.Context, accountID int64, id string) (
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errTriggerNotFound()
 	}
+	now := time.Now()
+	if accountID == 0 {
+		if t, ok := db.triggers.get(id, now); ok {
+			return t, nil
+		}
+	}
+	gen := db.triggers.gen.Load()
 	t, err := scanTrigger(db.readRow(ctx, `SELECT `+triggerColumns+` FROM triggers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && accountID != 0 && t.AccountID != accountID) {
 		return nil, errTriggerNotFound()
+	} else if err != nil {
+		return nil, err
 	}
-	return t, err
+	db.triggers.put(t, gen, now)
+	return t, nil
 }
 
 // FindTriggers lists the account's triggers, oldest first.
@@ -118,6 +129,7 @@ func (db *DB) UpdateTrigger(ctx context.Context, accountID int64, id string, upd
 		if err != nil {
 			return err
 		}
+		db.triggers.invalidate()
 		_, err = tx.ExecContext(ctx, `UPDATE triggers SET name = $1, body = $2, audio_id = $3, from_addr = $4, enabled = $5, status_callback_url = $6, updated_at = $7, settings = $8 WHERE id = $9`,
 			t.Name, t.Body, t.AudioID, t.From, t.Enabled, t.StatusCallbackURL, t.UpdatedAt.UnixMicro(), string(settings), t.ID)
 		return err
@@ -131,6 +143,7 @@ func (db *DB) UpdateTrigger(ctx context.Context, accountID int64, id string, upd
 // DeleteTrigger deletes the account's trigger. Its messages are kept.
 func (db *DB) DeleteTrigger(ctx context.Context, accountID int64, id string) error {
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
+		db.triggers.invalidate()
 		res, err := tx.ExecContext(ctx, `DELETE FROM triggers WHERE id = $1 AND account_id = $2`, id, accountID)
 		if err != nil {
 			return err

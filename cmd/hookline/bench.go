@@ -104,7 +104,7 @@ and {n} by the request's sequence number.`,
 // the baseline that `make bench` compares the webhook against.
 func newBaselineCmd() *cobra.Command {
 	var addr string
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "baseline",
 		Short: "Serve a bare net/http JSON handler (the benchmark's baseline)",
 		Args:  cobra.NoArgs,
@@ -129,6 +129,8 @@ func newBaselineCmd() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on")
+	return cmd
 }
 
 // benchPhone returns a distinct valid North American number for n.
