@@ -69,16 +69,7 @@ func (db *DB) accept(ctx context.Context, tx *sql.Tx, b *batch, s *hookline.Subm
 			return nil, err
 		}
 	}
-	if m.ScheduledFor != nil {
-		if b.scheduled == nil {
-			b.scheduled = map[time.Time][]string{}
-		}
-		b.scheduled[*m.ScheduledFor] = append(b.scheduled[*m.ScheduledFor], m.ID)
-	} else {
-		b.deliver = append(b.deliver, m.ID)
-	}
-	m.CreatedAt, m.UpdatedAt = fromMicros(now), fromMicros(now)
-	return &hookline.Acceptance{MessageID: m.ID, Status: m.Status}, nil
+	return b.accepted(m, now), nil
 }
 
 // replay answers a request whose idempotency key was seen in the window: the

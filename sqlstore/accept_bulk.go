@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"hookline"
 )
@@ -60,17 +59,7 @@ func (db *DB) acceptBulk(ctx context.Context, tx *sql.Tx, b *batch, reqs []*acce
 		return err
 	}
 	for _, r := range reqs {
-		m := r.sub.Message
-		if m.ScheduledFor != nil {
-			if b.scheduled == nil {
-				b.scheduled = map[time.Time][]string{}
-			}
-			b.scheduled[*m.ScheduledFor] = append(b.scheduled[*m.ScheduledFor], m.ID)
-		} else {
-			b.deliver = append(b.deliver, m.ID)
-		}
-		m.CreatedAt, m.UpdatedAt = fromMicros(now), fromMicros(now)
-		r.acc = &hookline.Acceptance{MessageID: m.ID, Status: m.Status}
+		r.acc = b.accepted(r.sub.Message, now)
 	}
 	return nil
 }

@@ -93,38 +93,33 @@ func (w *writer) loop() {
 	for {
 		select {
 		case o := <-w.ops:
-			ops = append(ops[:0], o)
+			ops = w.gather(append(ops[:0], o))
 		case <-w.quit:
 			w.drain()
 			return
-		}
-	gather:
-		for len(ops) < w.maxBatch {
-			select {
-			case o := <-w.ops:
-				ops = append(ops, o)
-			default:
-				break gather
-			}
 		}
 		w.commit(ops)
 		w.db.prepareWanted(context.Background())
 	}
 }
 
+// gather adds the ops already waiting, up to a batch.
+func (w *writer) gather(ops []*op) []*op {
+	for len(ops) < w.maxBatch {
+		select {
+		case o := <-w.ops:
+			ops = append(ops, o)
+		default:
+			return ops
+		}
+	}
+	return ops
+}
+
 // drain commits what was submitted before stop.
 func (w *writer) drain() {
 	for {
-		ops := make([]*op, 0, w.maxBatch)
-	gather:
-		for len(ops) < w.maxBatch {
-			select {
-			case o := <-w.ops:
-				ops = append(ops, o)
-			default:
-				break gather
-			}
-		}
+		ops := w.gather(make([]*op, 0, w.maxBatch))
 		if len(ops) == 0 {
 			return
 		}
@@ -270,4 +265,19 @@ func (db *DB) durable(ctx context.Context, conn *sql.Conn, full bool) error {
 		return fmt.Errorf("synchronous %s: %w", mode, err)
 	}
 	return nil
+}
+
+// accepted queues a newly stored message for delivery (now, or at the time
+// quiet hours hold it until) and returns the webhook's answer.
+func (b *batch) accepted(m *hookline.Message, now int64) *hookline.Acceptance {
+	if m.ScheduledFor != nil {
+		if b.scheduled == nil {
+			b.scheduled = map[time.Time][]string{}
+		}
+		b.scheduled[*m.ScheduledFor] = append(b.scheduled[*m.ScheduledFor], m.ID)
+	} else {
+		b.deliver = append(b.deliver, m.ID)
+	}
+	m.CreatedAt, m.UpdatedAt = fromMicros(now), fromMicros(now)
+	return &hookline.Acceptance{MessageID: m.ID, Status: m.Status}
 }
