@@ -50,7 +50,7 @@ func (db *DB) accept(ctx context.Context, tx *sql.Tx, b *batch, s *hookline.Subm
 	if m.ScheduledFor != nil {
 		scheduled = m.ScheduledFor.UnixMicro()
 	}
-	if _, err := db.exec(ctx, tx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
 		m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now); err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ func (db *DB) accept(ctx context.Context, tx *sql.Tx, b *batch, s *hookline.Subm
 		return nil, err
 	}
 	if s.IdempotencyKey != "" {
-		if _, err := db.exec(ctx, tx, `INSERT INTO idempotency_keys (account_id, key, request_hash, message_id, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, request_hash, message_id, status, created_at) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (account_id, key) DO UPDATE SET request_hash = excluded.request_hash, message_id = excluded.message_id, status = excluded.status, created_at = excluded.created_at`,
 			m.AccountID, s.IdempotencyKey, s.RequestHash, m.ID, m.Status, now); err != nil {
 			return nil, err
@@ -77,7 +77,7 @@ func (db *DB) accept(ctx context.Context, tx *sql.Tx, b *batch, s *hookline.Subm
 func (db *DB) replay(ctx context.Context, tx *sql.Tx, accountID int64, s *hookline.Submission, now int64) (*hookline.Acceptance, error) {
 	var hash, id, status string
 	var created int64
-	err := db.queryRow(ctx, tx, `SELECT request_hash, message_id, status, created_at FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
+	err := tx.QueryRowContext(ctx, `SELECT request_hash, message_id, status, created_at FROM idempotency_keys WHERE account_id = $1 AND key = $2`,
 		accountID, s.IdempotencyKey).Scan(&hash, &id, &status, &created)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && now-created > IdempotencyWindow.Microseconds()) {
 		return nil, nil
@@ -91,7 +91,7 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, accountID int64, s *hookli
 }
 
 func (db *DB) upsertContact(ctx context.Context, tx *sql.Tx, c *hookline.Contact, now int64) error {
-	_, err := db.exec(ctx, tx, `INSERT INTO contacts (account_id, phone, first_name, last_name, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
+	_, err := tx.ExecContext(ctx, `INSERT INTO contacts (account_id, phone, first_name, last_name, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)
 		ON CONFLICT (account_id, phone) DO UPDATE SET
 			first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name ELSE contacts.first_name END,
 			last_name = CASE WHEN excluded.last_name <> '' THEN excluded.last_name ELSE contacts.last_name END,
@@ -102,6 +102,6 @@ func (db *DB) upsertContact(ctx context.Context, tx *sql.Tx, c *hookline.Contact
 }
 
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, messageID string, status hookline.MessageStatus, code string, at int64) error {
-	_, err := db.exec(ctx, tx, `INSERT INTO message_events (message_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`, messageID, status, code, at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO message_events (message_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`, messageID, status, code, at)
 	return err
 }

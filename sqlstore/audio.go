@@ -43,13 +43,13 @@ func (db *DB) CreateAudio(ctx context.Context, a *hookline.Audio, data []byte) (
 	}
 	var out *hookline.Audio
 	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
-		_, err := db.exec(ctx, tx, `INSERT INTO audio (id, account_id, sha256, size, duration_ms, source_url, data, created_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO audio (id, account_id, sha256, size, duration_ms, source_url, data, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, sha256) DO NOTHING`,
 			uuid.NewString(), a.AccountID, a.SHA256, int64(len(data)), a.Duration.Milliseconds(), a.SourceURL, data, db.micros())
 		if err != nil {
 			return err
 		}
-		out, err = scanAudio(db.queryRow(ctx, tx, `SELECT `+audioColumns+` FROM audio WHERE account_id = $1 AND sha256 = $2`, a.AccountID, a.SHA256))
+		out, err = scanAudio(tx.QueryRowContext(ctx, `SELECT `+audioColumns+` FROM audio WHERE account_id = $1 AND sha256 = $2`, a.AccountID, a.SHA256))
 		return err
 	})
 	if err != nil {

@@ -116,14 +116,14 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
 	if db.dialect != SQLite {
 		for i := 0; i+2 < len(flat); i += 3 {
-			if _, err := db.exec(ctx, tx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, flat[i+1], flat[i+2], flat[i]); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, flat[i+1], flat[i+2], flat[i]); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	return db.chunked(flat, 3, 300, 0, func(marks string, args []any) error {
-		_, err := db.exec(ctx, tx, `UPDATE messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
 }

@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -65,14 +64,8 @@ type DB struct {
 	ckptDone chan struct{}
 	now      hookline.Clock
 	writer   *writer
-	// stmts caches prepared statements of the write pool by query text.
-	stmts sync.Map
 	// triggers caches triggers for the webhook path.
 	triggers triggerCache
-	// readStmts caches prepared statements of the read pool.
-	readStmts sync.Map
-	// wanted holds queries to prepare when the writer is between batches.
-	wanted sync.Map
 
 	// EnqueueDelivery inserts, in the writer's transaction, the job that
 	// delivers the messages committed in it. It is set by the wiring
@@ -123,7 +116,7 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 	var err error
 	// The writer never checkpoints: a checkpoint inside a commit would stall
 	// every request waiting on it. The checkpointer does it beside it.
-	if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
+	if db.write, err = openCached(dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time, and River
@@ -134,7 +127,7 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 		return fmt.Errorf("open sqlite checkpointer: %w", err)
 	}
 	db.ckpt.SetMaxOpenConns(1)
-	if db.read, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
+	if db.read, err = openCached(dsn + "&_pragma=query_only(1)"); err != nil {
 		return fmt.Errorf("open sqlite readers: %w", err)
 	}
 	db.read.SetMaxOpenConns(8)
@@ -227,7 +220,6 @@ func (db *DB) checkpointLoop() {
 // the pools.
 func (db *DB) Close() error {
 	db.writer.stop()
-	db.closeStmts()
 	if db.ckpt != nil {
 		if db.ckptStop != nil {
 			close(db.ckptStop)

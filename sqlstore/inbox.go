@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"hookline"
 )
@@ -39,7 +40,7 @@ func (db *DB) addInboxBulk(ctx context.Context, tx *sql.Tx, reqs []*inboxReq) er
 		rows = append(rows, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
 	}
 	return db.chunked(rows, 8, 100, 0, func(marks string, args []any) error {
-		rs, err := db.query(ctx, tx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
+		rs, err := tx.QueryContext(ctx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
 			ON CONFLICT (message_id) DO NOTHING RETURNING message_id`, args...)
 		if err != nil {
 			return err
@@ -86,6 +87,27 @@ func (db *DB) FindInbox(ctx context.Context, accountID int64, phone string) ([]*
 // PendingReceipts returns entries whose delivery report is still due.
 func (db *DB) PendingReceipts(ctx context.Context) ([]*hookline.InboxEntry, error) {
 	return db.queryInbox(ctx, `WHERE receipt_at IS NULL ORDER BY id`)
+}
+
+// DueReceipts returns the message ids of entries received before cutoff
+// whose delivery report was not sent. It reads the simulator_inbox_pending
+// partial index, which holds only the entries still owed a report, so a
+// sweep costs little however large the inbox grows.
+func (db *DB) DueReceipts(ctx context.Context, cutoff time.Time, limit int) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT message_id FROM simulator_inbox WHERE receipt_at IS NULL AND received_at < $1 LIMIT $2`, cutoff.UnixMicro(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // MarkReceipted records that the entries' delivery reports were sent.

@@ -198,7 +198,7 @@ func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.
 	var cur hookline.MessageStatus
 	var carrierID string
 	cb := callbackTarget{MessageID: c.MessageID}
-	err := db.queryRow(ctx, tx, `SELECT m.status, m.carrier_id, m.account_id, m.trigger_id, m.phone, COALESCE(t.status_callback_url, '')
+	err := tx.QueryRowContext(ctx, `SELECT m.status, m.carrier_id, m.account_id, m.trigger_id, m.phone, COALESCE(t.status_callback_url, '')
 		FROM messages m LEFT JOIN triggers t ON t.id = m.trigger_id WHERE m.id = $1`, c.MessageID).Scan(&cur, &carrierID, &cb.AccountID, &cb.TriggerID, &cb.Phone, &cb.URL)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
@@ -213,12 +213,12 @@ func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.
 		return db.reschedule(ctx, tx, b, cb, cur, c, at)
 	}
 	if c.CarrierID != "" && carrierID == "" {
-		if _, err := db.exec(ctx, tx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, c.Carrier, c.CarrierID, c.MessageID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET carrier = $1, carrier_id = $2 WHERE id = $3`, c.Carrier, c.CarrierID, c.MessageID); err != nil {
 			return err
 		}
 	}
 	if c.Status != cur && !cur.Final() && (rank(c.Status) > rank(cur) || c.Status == hookline.StatusCanceled) {
-		if _, err := db.exec(ctx, tx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id = $4`, c.Status, c.ErrorCode, at.UnixMicro(), c.MessageID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id = $4`, c.Status, c.ErrorCode, at.UnixMicro(), c.MessageID); err != nil {
 			return err
 		}
 		if err := db.insertEvent(ctx, tx, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {
@@ -237,7 +237,7 @@ func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.
 // applyPendingReceipts applies receipts that arrived before the message's
 // carrier id was known.
 func (db *DB) applyPendingReceipts(ctx context.Context, tx *sql.Tx, b *batch, messageID, carrierID string) error {
-	rows, err := db.query(ctx, tx, `SELECT status, error_code, occurred_at FROM pending_receipts WHERE carrier_id = $1`, carrierID)
+	rows, err := tx.QueryContext(ctx, `SELECT status, error_code, occurred_at FROM pending_receipts WHERE carrier_id = $1`, carrierID)
 	if err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (db *DB) applyPendingReceipts(ctx context.Context, tx *sql.Tx, b *batch, me
 	if len(pending) == 0 {
 		return rows.Err()
 	}
-	if _, err := db.exec(ctx, tx, `DELETE FROM pending_receipts WHERE carrier_id = $1`, carrierID); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pending_receipts WHERE carrier_id = $1`, carrierID); err != nil {
 		return err
 	}
 	for _, c := range pending {
@@ -281,9 +281,9 @@ func (db *DB) ReportStatus(ctx context.Context, r hookline.StatusReport) error {
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
 		id := r.MessageID
 		if id == "" {
-			err := db.queryRow(ctx, tx, `SELECT id FROM messages WHERE carrier_id = $1`, r.CarrierID).Scan(&id)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM messages WHERE carrier_id = $1`, r.CarrierID).Scan(&id)
 			if errors.Is(err, sql.ErrNoRows) {
-				_, err = db.exec(ctx, tx, `INSERT INTO pending_receipts (carrier_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`,
+				_, err = tx.ExecContext(ctx, `INSERT INTO pending_receipts (carrier_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`,
 					r.CarrierID, r.Status, r.ErrorCode, r.At.UnixMicro())
 				return err
 			} else if err != nil {

@@ -51,7 +51,7 @@ func (db *DB) RemoveOptOut(ctx context.Context, accountID int64, phone string) (
 // IsOptedOut reports whether the phone is on the account's list.
 func (db *DB) IsOptedOut(ctx context.Context, accountID int64, phone string) (bool, error) {
 	var one int
-	err := db.readRow(ctx, `SELECT 1 FROM opt_outs WHERE account_id = $1 AND phone = $2`, accountID, phone).Scan(&one)
+	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM opt_outs WHERE account_id = $1 AND phone = $2`, accountID, phone).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

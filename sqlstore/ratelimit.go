@@ -20,14 +20,14 @@ func (db *DB) checkRateLimit(ctx context.Context, tx *sql.Tx, triggerID string, 
 	now := db.micros()
 	start := now - now%window
 	var n int64
-	err := db.queryRow(ctx, tx, `INSERT INTO trigger_rate_windows (trigger_id, window_start, count) VALUES ($1, $2, 1)
+	err := tx.QueryRowContext(ctx, `INSERT INTO trigger_rate_windows (trigger_id, window_start, count) VALUES ($1, $2, 1)
 		ON CONFLICT (trigger_id, window_start) DO UPDATE SET count = trigger_rate_windows.count + 1 RETURNING count`, triggerID, start).Scan(&n)
 	if err != nil {
 		return err
 	}
 	if n == 1 {
 		// A new window: forget the trigger's older ones.
-		if _, err := db.exec(ctx, tx, `DELETE FROM trigger_rate_windows WHERE trigger_id = $1 AND window_start < $2`, triggerID, start); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM trigger_rate_windows WHERE trigger_id = $1 AND window_start < $2`, triggerID, start); err != nil {
 			return err
 		}
 	}

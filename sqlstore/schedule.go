@@ -15,7 +15,7 @@ import (
 // one.
 func (db *DB) reschedule(ctx context.Context, tx *sql.Tx, b *batch, cb callbackTarget, cur hookline.MessageStatus, c hookline.StatusChange, at time.Time) error {
 	when := c.ScheduledFor.UTC()
-	if _, err := db.exec(ctx, tx, `UPDATE messages SET status = $1, scheduled_for = $2, updated_at = $3 WHERE id = $4`,
+	if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, scheduled_for = $2, updated_at = $3 WHERE id = $4`,
 		hookline.StatusScheduled, when.UnixMicro(), at.UnixMicro(), c.MessageID); err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (db *DB) checkFrequencyCap(ctx context.Context, tx *sql.Tx, m *hookline.Mes
 		}
 	}
 	var n int
-	err := db.queryRow(ctx, tx, `SELECT COUNT(*) FROM messages WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5`,
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5`,
 		m.AccountID, m.Phone, now-fc.Duration().Microseconds(), m.TriggerID, hookline.StatusCanceled).Scan(&n)
 	if err != nil {
 		return err

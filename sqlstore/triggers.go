@@ -48,7 +48,7 @@ func (db *DB) FindTriggerByID(ctx context.Context, accountID int64, id string) (
 		}
 	}
 	gen := db.triggers.gen.Load()
-	t, err := scanTrigger(db.readRow(ctx, `SELECT `+triggerColumns+` FROM triggers WHERE id = $1`, id))
+	t, err := scanTrigger(db.read.QueryRowContext(ctx, `SELECT `+triggerColumns+` FROM triggers WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && accountID != 0 && t.AccountID != accountID) {
 		return nil, errTriggerNotFound()
 	} else if err != nil {

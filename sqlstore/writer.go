@@ -99,7 +99,6 @@ func (w *writer) loop() {
 			return
 		}
 		w.commit(ops)
-		w.db.prepareWanted(context.Background())
 	}
 }
 
