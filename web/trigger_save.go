@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -45,7 +46,9 @@ func readSendWindow(r *http.Request) *hookline.SendWindow {
 // returns its id.
 func (h *Handler) uploadedAudio(r *http.Request, accountID int64) (string, error) {
 	f, _, err := r.FormFile("audio")
-	if err == http.ErrMissingFile {
+	// A urlencoded post (a client other than the page's multipart form)
+	// carries no file: that is no new audio, not a bad one.
+	if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
 		return "", nil
 	} else if err != nil {
 		return "", hookline.Errorf(hookline.EAudioInvalid, "The audio file could not be read.")
