@@ -31,6 +31,11 @@ type InboxStore interface {
 	FindInbox(ctx context.Context, accountID int64, phone string) ([]*InboxEntry, error)
 	// PendingReceipts returns entries whose delivery report was not sent.
 	PendingReceipts(ctx context.Context) ([]*InboxEntry, error)
+	// DueReceipts returns the message ids of at most limit entries received
+	// before cutoff whose delivery report was not sent: the reports any node
+	// of the deployment may send, the node that sent the message having
+	// died or fallen behind.
+	DueReceipts(ctx context.Context, cutoff time.Time, limit int) ([]string, error)
 	// MarkReceipted records that the entries' delivery reports were sent.
 	MarkReceipted(ctx context.Context, messageIDs []string, status MessageStatus) error
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"hookline"
 )
@@ -37,7 +38,21 @@ func testInbox(t *testing.T, open Opener) {
 	if len(pending) != 1 || pending[0].MessageID != e.MessageID {
 		t.Fatalf("PendingReceipts = %+v", pending)
 	}
+	// Only entries received before the cutoff are due.
+	due, err := s.DueReceipts(ctx, c.Now(), 10)
+	must(t, err)
+	if len(due) != 0 {
+		t.Fatalf("DueReceipts(received at) = %v, want none", due)
+	}
+	due, err = s.DueReceipts(ctx, c.Now().Add(time.Millisecond), 10)
+	must(t, err)
+	if len(due) != 1 || due[0] != e.MessageID {
+		t.Fatalf("DueReceipts(later) = %v, want [%s]", due, e.MessageID)
+	}
 	must(t, s.MarkReceipted(ctx, []string{e.MessageID}, hookline.StatusDelivered))
+	if due, err = s.DueReceipts(ctx, c.Now().Add(time.Hour), 10); err != nil || len(due) != 0 {
+		t.Fatalf("DueReceipts after MarkReceipted = %v, %v; want none", due, err)
+	}
 	pending, err = s.PendingReceipts(ctx)
 	must(t, err)
 	got, _ = s.FindInbox(ctx, a.ID, phoneN(1))

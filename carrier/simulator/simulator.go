@@ -21,6 +21,14 @@ type Config struct {
 	ReceiptDelay time.Duration
 	// FailPhones are refused permanently (undelivered).
 	FailPhones []string
+	// SweepEvery is how often the simulator looks in the database for
+	// delivery reports that are overdue, whichever node sent the message,
+	// and sends them (see sweep.go). Default 1s; negative turns it off.
+	SweepEvery time.Duration
+	// SweepAfter is how long past ReceiptDelay a report must be overdue
+	// before a sweep sends it, so that sweeps leave the reports of a live,
+	// busy node to its own timers. Default 5s.
+	SweepAfter time.Duration
 	Now        hookline.Clock
 	Logger     *slog.Logger
 }
@@ -47,6 +55,8 @@ type Carrier struct {
 	// due carries message ids whose delivery report is due.
 	due      chan string
 	loopDone chan struct{}
+	// sweepDone is closed when the sweep loop ends; nil until Start.
+	sweepDone chan struct{}
 }
 
 var (
@@ -63,6 +73,12 @@ func New(cfg Config) *Carrier {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = time.Second
+	}
+	if cfg.SweepAfter <= 0 {
+		cfg.SweepAfter = 5 * time.Second
+	}
 	c := &Carrier{cfg: cfg, failures: map[string]*failure{}, due: make(chan string, 1024), loopDone: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	go c.receiptLoop()
@@ -75,7 +91,8 @@ func New(cfg Config) *Carrier {
 // Name implements hookline.SMSSender.
 func (c *Carrier) Name() string { return "simulator" }
 
-// Start schedules the delivery reports still owed for earlier sends.
+// Start schedules the delivery reports still owed for earlier sends and
+// starts the sweep that sends those any node left overdue.
 func (c *Carrier) Start(ctx context.Context) error {
 	pending, err := c.cfg.Store.PendingReceipts(ctx)
 	if err != nil {
@@ -83,6 +100,10 @@ func (c *Carrier) Start(ctx context.Context) error {
 	}
 	for _, e := range pending {
 		c.scheduleReceipt(e.MessageID, c.cfg.ReceiptDelay)
+	}
+	if c.cfg.SweepEvery > 0 && c.sweepDone == nil {
+		c.sweepDone = make(chan struct{})
+		go c.sweepLoop()
 	}
 	return nil
 }
@@ -92,6 +113,9 @@ func (c *Carrier) Close() {
 	c.cancel()
 	c.wg.Wait()
 	<-c.loopDone
+	if c.sweepDone != nil {
+		<-c.sweepDone
+	}
 }
 
 // SetFailure makes sends to phone fail: mode FailPermanent, or FailTransient
@@ -196,13 +220,13 @@ func (c *Carrier) receiptLoop() {
 				break gather
 			}
 		}
-		c.sendReceipts(ids)
+		_ = c.sendReceipts(ids) // logged; the sweep sends them later
 	}
 }
 
 // sendReceipts reports delivery, then marks the entries; a crash in between
-// reports them again on the next start, which changes nothing.
-func (c *Carrier) sendReceipts(ids []string) {
+// reports them again on the next start or sweep, which changes nothing.
+func (c *Carrier) sendReceipts(ids []string) error {
 	ctx := c.ctx
 	now := c.cfg.Now().UTC()
 	reports := make([]hookline.StatusReport, len(ids))
@@ -223,9 +247,13 @@ func (c *Carrier) sendReceipts(ids []string) {
 		if ctx.Err() == nil {
 			c.cfg.Logger.Error("simulator receipts", "count", len(ids), "err", err)
 		}
-		return
+		return err
 	}
-	if err := c.cfg.Store.MarkReceipted(ctx, ids, hookline.StatusDelivered); err != nil && ctx.Err() == nil {
-		c.cfg.Logger.Error("simulator mark receipts", "count", len(ids), "err", err)
+	if err := c.cfg.Store.MarkReceipted(ctx, ids, hookline.StatusDelivered); err != nil {
+		if ctx.Err() == nil {
+			c.cfg.Logger.Error("simulator mark receipts", "count", len(ids), "err", err)
+		}
+		return err
 	}
+	return nil
 }

@@ -1,11 +1,14 @@
 package smpp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"hookline"
 )
@@ -46,8 +49,13 @@ type Config struct {
 	// the bind (--smpp-window). Default 10.
 	Window int
 	// Throughput caps submit_sm per second on the bind, each segment of a
-	// long text counting once (--smpp-throughput). 0 means unlimited.
+	// long text counting once (--smpp-throughput). 0 means unlimited. It
+	// makes an in-process limiter when Limiter is nil.
 	Throughput float64
+	// Limiter, when set, is waited on before every submit_sm instead of the
+	// in-process limiter of Throughput: a limiter shared by every node of a
+	// deployment (carrier/sharedrate) makes the limit deployment-wide.
+	Limiter Limiter
 
 	// Reporter receives delivery receipts. Nil drops them (they are still
 	// acknowledged to the SMSC).
@@ -134,7 +142,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.Limiter == nil && c.Throughput > 0 {
+		// One limiter per client, so a rebuilt bind keeps the pace.
+		c.Limiter = rate.NewLimiter(rate.Limit(c.Throughput), 1)
+	}
 	return c, nil
+}
+
+// Limiter paces submits: Wait returns once one submit_sm may go, or with
+// ctx's error. *rate.Limiter is one.
+type Limiter interface {
+	Wait(ctx context.Context) error
 }
 
 func setDefault[T int | time.Duration](v *T, def T) {

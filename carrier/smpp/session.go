@@ -14,7 +14,6 @@ import (
 	"github.com/linxGnu/gosmpp/data"
 	smpperrors "github.com/linxGnu/gosmpp/errors"
 	"github.com/linxGnu/gosmpp/pdu"
-	"golang.org/x/time/rate"
 )
 
 // role is what a bind is for.
@@ -51,7 +50,7 @@ type session struct {
 	role    role
 	conn    net.Conn
 	window  chan struct{}
-	limiter *rate.Limiter
+	limiter Limiter
 	out     chan *pdu.ByteBuffer
 	deliver chan *pdu.DeliverSM
 	handle  func(*session, *pdu.DeliverSM) data.CommandStatusType
@@ -106,9 +105,7 @@ func newSession(cfg *Config, r role, conn net.Conn, rd *bufio.Reader, handle fun
 	}
 	s.seq.Store(1) // the bind used 1
 	s.lastRead.Store(time.Now().UnixNano())
-	if cfg.Throughput > 0 {
-		s.limiter = rate.NewLimiter(rate.Limit(cfg.Throughput), 1)
-	}
+	s.limiter = cfg.Limiter
 	go s.readLoop(rd)
 	go s.writeLoop()
 	go s.keepAlive()

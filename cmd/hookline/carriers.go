@@ -7,11 +7,13 @@ import (
 	"net/http"
 
 	"hookline"
+	"hookline/carrier/sharedrate"
 	"hookline/carrier/simulator"
 	"hookline/carrier/sip"
 	"hookline/carrier/smpp"
 	"hookline/carrier/twilio"
 	"hookline/compliance"
+	"hookline/sqlstore"
 )
 
 // carrierSet is what the node sends through, chosen by --sms-carrier and
@@ -92,10 +94,17 @@ func (m *Main) smppCarrier(ctx context.Context) (*smpp.Client, error) {
 	if s.Addr == "" {
 		return nil, errors.New("--sms-carrier smpp needs --smpp-addr host:port")
 	}
+	// On PostgreSQL several nodes may bind to the same SMSC account, so the
+	// throughput limit is a token bucket in the database that all of them
+	// share; on SQLite there is one node and its in-process limiter.
+	var limiter smpp.Limiter
+	if s.Throughput > 0 && m.DB.Dialect() == sqlstore.Postgres {
+		limiter = sharedrate.New(m.DB, "smpp/"+s.SystemID+"@"+s.Addr, s.Throughput)
+	}
 	c, err := smpp.New(smpp.Config{
 		Addr: s.Addr, SystemID: s.SystemID, Password: s.Password, SystemType: s.SystemType,
 		SourceAddr: s.SourceAddr, SourceTON: ton, SourceNPI: npi,
-		BindMode: s.BindMode, Window: s.Window, Throughput: s.Throughput,
+		BindMode: s.BindMode, Window: s.Window, Throughput: s.Throughput, Limiter: limiter,
 		Reporter: m.DB, Inbound: m.Inbound,
 		Logger: m.Logger.With("carrier", "smpp"),
 	})

@@ -25,7 +25,8 @@ import (
 // TestMultiNode runs two hookline processes on one PostgreSQL database:
 // webhooks answered by either node are all delivered exactly once, by both
 // nodes' workers; then one node is killed with SIGKILL while it holds jobs,
-// and the other takes them over and finishes them.
+// and the other takes them over and finishes them, and sends the delivery
+// reports the dead node owed.
 func TestMultiNode(t *testing.T) {
 	pgtest.Skip(t)
 	if testing.Short() {
@@ -116,6 +117,30 @@ func TestMultiNode(t *testing.T) {
 	t.Logf("killed node B holding %d running jobs; %d webhooks accepted during the run; all jobs completed %s after the kill",
 		held, len(late), time.Since(killed).Round(time.Second))
 	checkExactlyOnce(t, pg, len(first)+len(spread)+len(late))
+	// The delivery reports B still owed died with its timers; A's simulator
+	// sweep finds them in the database and sends them.
+	waitAllDelivered(t, pg, len(first)+len(spread)+len(late), 30*time.Second)
+	t.Logf("every message delivered %s after the kill", time.Since(killed).Round(time.Second))
+}
+
+// waitAllDelivered waits until want messages are delivered: every delivery
+// report was sent, including those owed by a dead node.
+func waitAllDelivered(t *testing.T, pg *sql.DB, want int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var delivered int
+		if err := pg.QueryRow(`SELECT COUNT(*) FROM messages WHERE status = 'delivered'`).Scan(&delivered); err != nil {
+			t.Fatal(err)
+		}
+		if delivered == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d messages delivered %s after all were sent", delivered, want, within)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // node is a running hookline serve process.
