@@ -128,30 +128,69 @@ func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
 	})
 }
 
-// loadStates reads the messages that changes name, with their callback URL.
+// loadStates reads the messages that changes name, then the callback URLs
+// of their triggers (few, so a second small query beats a join per row).
 func (db *DB) loadStates(ctx context.Context, tx *sql.Tx, changes []hookline.StatusChange) (map[string]msgState, error) {
+	state := make(map[string]msgState, len(changes))
 	ids := make([]any, 0, len(changes))
 	for _, c := range changes {
-		ids = append(ids, c.MessageID)
+		if _, dup := state[c.MessageID]; !dup {
+			state[c.MessageID] = msgState{}
+			ids = append(ids, c.MessageID)
+		}
 	}
-	state := make(map[string]msgState, len(changes))
+	clear(state)
+	triggers := map[string]string{}
 	err := db.chunked(ids, 1, 500, 0, func(marks string, args []any) error {
-		rows, err := tx.QueryContext(ctx, `SELECT m.id, m.status, m.carrier_id, m.account_id, m.trigger_id, m.phone, COALESCE(t.status_callback_url, '')
-			FROM messages m LEFT JOIN triggers t ON t.id = m.trigger_id WHERE m.id IN (`+marks+`)`, args...)
+		rows, err := tx.QueryContext(ctx, `SELECT id, status, carrier_id, account_id, trigger_id, phone FROM messages WHERE id IN (`+marks+`)`, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var st msgState
-			if err := rows.Scan(&st.cb.MessageID, &st.status, &st.carrierID, &st.cb.AccountID, &st.cb.TriggerID, &st.cb.Phone, &st.cb.URL); err != nil {
+			if err := rows.Scan(&st.cb.MessageID, &st.status, &st.carrierID, &st.cb.AccountID, &st.cb.TriggerID, &st.cb.Phone); err != nil {
 				return err
 			}
 			state[st.cb.MessageID] = st
+			triggers[st.cb.TriggerID] = ""
 		}
 		return rows.Err()
 	})
-	return state, err
+	if err != nil {
+		return nil, err
+	}
+	if err := db.callbackURLs(ctx, tx, triggers); err != nil {
+		return nil, err
+	}
+	for id, st := range state {
+		st.cb.URL = triggers[st.cb.TriggerID]
+		state[id] = st
+	}
+	return state, nil
+}
+
+// callbackURLs fills the status callback URL of each trigger id in urls.
+func (db *DB) callbackURLs(ctx context.Context, tx *sql.Tx, urls map[string]string) error {
+	ids := make([]any, 0, len(urls))
+	for id := range urls {
+		ids = append(ids, id)
+	}
+	return db.chunked(ids, 1, 500, 0, func(marks string, args []any) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, status_callback_url FROM triggers WHERE status_callback_url <> '' AND id IN (`+marks+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, url string
+			if err := rows.Scan(&id, &url); err != nil {
+				return err
+			}
+			urls[id] = url
+		}
+		return rows.Err()
+	})
 }
 
 // pendingCarrierIDs returns which of the changes' carrier ids have receipts
