@@ -72,7 +72,7 @@ func (p *SendWindowPatch) UnmarshalJSON(b []byte) error {
 // failing that, UTC.
 func PhoneZones(e164 string) []*time.Location {
 	var names []string
-	if num, err := phonenumbers.Parse(e164, "US"); err == nil {
+	if num, err := parseE164(e164); err == nil {
 		names, _ = phonenumbers.GetTimezonesForNumber(num)
 		if unknownZones(names) {
 			names, _ = phonenumbers.GetTimezonesForPrefix(strconv.Itoa(int(num.GetCountryCode())))
@@ -88,6 +88,20 @@ func PhoneZones(e164 string) []*time.Location {
 		out = []*time.Location{time.UTC}
 	}
 	return out
+}
+
+// parseE164 reads a number already in E.164. North American numbers (+1
+// and ten digits, no leading zeros) are built directly, which skips
+// libphonenumber's general parser and its regular expressions on the
+// webhook's and the delivery worker's paths; others go through the parser.
+func parseE164(e164 string) (*phonenumbers.PhoneNumber, error) {
+	if len(e164) == 12 && strings.HasPrefix(e164, "+1") {
+		if n, err := strconv.ParseUint(e164[2:], 10, 64); err == nil && e164[2] != '0' {
+			cc := int32(1)
+			return &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &n}, nil
+		}
+	}
+	return phonenumbers.Parse(e164, "US")
 }
 
 func unknownZones(names []string) bool {

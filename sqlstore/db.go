@@ -110,13 +110,13 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 		return fmt.Errorf("create data dir: %w", err)
 	}
 	path := filepath.Join(dir, "hookline.db")
-	pragmas := "_pragma=cache_size(-65536)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	db.dialect = SQLite
 	var err error
 	// The writer never checkpoints: a checkpoint inside a commit would stall
 	// every request waiting on it. The checkpointer does it beside it.
-	if db.write, err = openCached(dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
+	if db.write, err = openCached(dsn + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-65536)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time, and River
