@@ -45,7 +45,9 @@ func ParsePhone(raw, region string) (string, error) {
 		return "", Errorf(EInvalidPhone, "The phone parameter is not a valid phone number.")
 	}
 	num, err := phonenumbers.Parse(raw, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
+	// Checking the default region first spares the search through every
+	// region that shares a calling code (+1 has over twenty).
+	if err != nil || !(phonenumbers.IsValidNumberForRegion(num, region) || phonenumbers.IsValidNumber(num)) {
 		return "", Errorf(EInvalidPhone, "%q is not a valid phone number; write it in E.164, like +17755382277.", raw)
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
