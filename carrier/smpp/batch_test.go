@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hookline"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // batchReporter is a BatchStatusReporter that records batch sizes, takes a
@@ -48,7 +49,7 @@ func (b *batchReporter) ReportStatuses(ctx context.Context, rs []hookline.Status
 // batches, never one call per receipt.
 func TestBatchedReceipts(t *testing.T) {
 	t.Parallel()
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	br := &batchReporter{out: make(chan hookline.StatusReport, 1000)}
 	tc := MustStartClient(t, peer, func(c *Config) { c.Reporter = br; c.Window = 50 })
 	const n = 300

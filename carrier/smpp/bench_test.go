@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hookline"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // BenchmarkSubmit measures messages per second end to end against the node
@@ -16,7 +17,7 @@ import (
 func BenchmarkSubmit(b *testing.B) {
 	for _, window := range []int{10, 50} {
 		b.Run(fmt.Sprintf("window=%d", window), func(b *testing.B) {
-			peer := MustStartSMSC(b)
+			peer := smpptest.Start(b)
 			tc := MustStartClient(b, peer, func(c *Config) { c.Window = window })
 			const senders = 128
 			var next atomic.Int64

@@ -10,6 +10,7 @@ import (
 
 	"hookline"
 	"hookline/carrier/carriertest"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // inboundChan is a hookline.InboundHandler feeding a channel.
@@ -33,11 +34,11 @@ type testClient struct {
 
 // MustStartClient starts a Client against peer with test-friendly timings;
 // edit adjusts the Config.
-func MustStartClient(t testing.TB, peer *smscPeer, edit func(*Config)) *testClient {
+func MustStartClient(t testing.TB, peer *smpptest.SMSC, edit func(*Config)) *testClient {
 	t.Helper()
 	tc := &testClient{reports: make(carriertest.ChanReporter, 10000), inbound: make(inboundChan, 100)}
 	cfg := Config{
-		Addr: peer.addr(), SystemID: "hook", Password: "secret", SourceAddr: "+15550001111",
+		Addr: peer.Addr(), SystemID: "hook", Password: "secret", SourceAddr: "+15550001111",
 		Reporter: tc.reports, Inbound: tc.inbound,
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 		ThrottleBackoff: 20 * time.Millisecond, ReceiptHold: 2 * time.Second,
@@ -79,13 +80,13 @@ func (tc *testClient) waitReport(t testing.TB, messageID, carrierID string) hook
 }
 
 func TestConformance(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	for _, mode := range []string{BindTransceiver, BindTransmitterReceiver} {
 		t.Run(mode, func(t *testing.T) {
 			carriertest.RunSMS(t, func(t *testing.T) *carriertest.SMSHarness {
 				tc := MustStartClient(t, peer, func(c *Config) { c.BindMode = mode })
 				return &carriertest.SMSHarness{
-					Sender: tc, Reports: tc.reports, Received: peer.received,
+					Sender: tc, Reports: tc.reports, Received: peer.Received,
 					FailPhone: "+15005550999", From: "Hookline",
 				}
 			})
@@ -94,7 +95,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestReceipts(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	tc := MustStartClient(t, peer, nil)
 	tests := []struct {
 		name, to, body string
@@ -130,7 +131,7 @@ func TestReceipts(t *testing.T) {
 }
 
 func TestPermanentError(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	tc := MustStartClient(t, peer, nil)
 	_, err := tc.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "m1", To: "+15005550999", Body: "x"})
 	var ce *hookline.CarrierError
@@ -140,7 +141,7 @@ func TestPermanentError(t *testing.T) {
 }
 
 func TestThrottled(t *testing.T) {
-	peer := MustStartSMSC(t, "--throttle-n", "3")
+	peer := smpptest.Start(t, "--throttle-n", "3")
 	strict := MustStartClient(t, peer, func(c *Config) { c.ThrottleRetries = 1 })
 	_, err := strict.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "t1", To: "+15005550888", Body: "x"})
 	var ce *hookline.CarrierError
@@ -152,13 +153,13 @@ func TestThrottled(t *testing.T) {
 	if _, err := tc.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "t2", To: "+15005550888", Body: "x"}); err != nil {
 		t.Fatalf("SendSMS after throttling: %v", err)
 	}
-	if got := len(peer.received("+15005550888")); got != 1 {
+	if got := len(peer.Received("+15005550888")); got != 1 {
 		t.Fatalf("SMSC accepted %d messages, want 1", got)
 	}
 }
 
 func TestInbound(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	tc := MustStartClient(t, peer, nil)
 	if _, err := tc.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "i0", To: "+15005550301", Body: "bound?"}); err != nil {
 		t.Fatal(err) // makes sure the bind is up before injecting
@@ -173,7 +174,7 @@ func TestInbound(t *testing.T) {
 		{strings.Repeat("concatenated GSM ", 12), 2, false},
 	}
 	for _, tt := range tests {
-		peer.mo("+15551234567", "12345", tt.text, tt.parts, tt.ucs2)
+		peer.MOParts("+15551234567", "12345", tt.text, tt.parts, tt.ucs2)
 		select {
 		case m := <-tc.inbound:
 			want := hookline.InboundMessage{From: "+15551234567", To: "12345", Text: tt.text, Carrier: "smpp"}
@@ -190,7 +191,7 @@ func TestInbound(t *testing.T) {
 // the client, and checks a new client (with no memory of it) reports the
 // receipt by carrier id.
 func TestReceiptAfterRestart(t *testing.T) {
-	peer := MustStartSMSC(t, "--late-ms", "500")
+	peer := smpptest.Start(t, "--late-ms", "500")
 	first := MustStartClient(t, peer, nil)
 	res, err := first.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "r1", To: "+15005550666", Body: "late"})
 	if err != nil {
@@ -223,7 +224,7 @@ func TestLinkDown(t *testing.T) {
 // TestEnquireLink keeps an idle bind alive with enquire_link: the SMSC
 // answers, so the session outlives several keep-alive periods.
 func TestEnquireLink(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	tc := MustStartClient(t, peer, func(c *Config) { c.EnquireLink = 50 * time.Millisecond; c.RespTimeout = 200 * time.Millisecond })
 	if _, err := tc.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: "e1", To: "+15005550701", Body: "a"}); err != nil {
 		t.Fatal(err)

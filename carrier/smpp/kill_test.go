@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hookline"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // TestSMSCKilled kills the SMSC with SIGKILL while messages are being
@@ -21,7 +22,7 @@ import (
 // flight at the kill (at most the window), and the test asserts that bound
 // rather than pretending to exactly-once.
 func TestSMSCKilled(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	const n, window = 60, 10
 	tc := MustStartClient(t, peer, func(c *Config) { c.Window = window; c.Throughput = 150 })
 	bodies := make([]string, n)
@@ -35,12 +36,12 @@ func TestSMSCKilled(t *testing.T) {
 			errs[i] = sendRetrying(tc, &hookline.OutboundSMS{MessageID: fmt.Sprint("k", i), To: "+15005550500", Body: bodies[i]})
 		}()
 	}
-	for len(peer.submits()) < n/3 {
+	for len(peer.Submits()) < n/3 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	peer.kill()
+	peer.Kill()
 	time.Sleep(300 * time.Millisecond)
-	peer.start()
+	peer.Restart()
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
@@ -48,7 +49,7 @@ func TestSMSCKilled(t *testing.T) {
 		}
 	}
 	count := map[string]int{}
-	for _, r := range peer.submits() {
+	for _, r := range peer.Submits() {
 		count[r.Text]++
 	}
 	dups := 0

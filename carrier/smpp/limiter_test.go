@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"hookline"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // gateLimiter is a Limiter that lets one submit through per token the test
@@ -29,7 +30,7 @@ func (g *gateLimiter) Wait(ctx context.Context) error {
 // each segment of a long text taking its own token, and that nothing
 // reaches the SMSC before the token is given.
 func TestLimiterGatesSubmits(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	gate := &gateLimiter{waiting: make(chan struct{}, 8), tokens: make(chan struct{}, 8)}
 	tc := MustStartClient(t, peer, func(c *Config) { c.Limiter = gate; c.Throughput = 1 })
 	const to = "+15005550777"
@@ -43,7 +44,7 @@ func TestLimiterGatesSubmits(t *testing.T) {
 		done <- err
 	}()
 	<-gate.waiting
-	if n := submitsTo(peer, to); n != 0 {
+	if n := len(peer.SubmitsTo(to)); n != 0 {
 		t.Fatalf("SMSC received %d submits before the limiter gave a token", n)
 	}
 	select {
@@ -57,10 +58,10 @@ func TestLimiterGatesSubmits(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("SendSMS: %v", err)
 	}
-	if n := submitsTo(peer, to); n != 2 {
+	if n := len(peer.SubmitsTo(to)); n != 2 {
 		t.Fatalf("SMSC received %d submits, want 2 segments", n)
 	}
-	if got := peer.received(to); len(got) != 1 || got[0] != string(long) {
+	if got := peer.Received(to); len(got) != 1 || got[0] != string(long) {
 		t.Fatalf("SMSC reassembled %q", got)
 	}
 
@@ -75,18 +76,7 @@ func TestLimiterGatesSubmits(t *testing.T) {
 	if err := <-done; err == nil {
 		t.Fatal("SendSMS without a token succeeded")
 	}
-	if n := submitsTo(peer, "+15005550778"); n != 0 {
+	if n := len(peer.SubmitsTo("+15005550778")); n != 0 {
 		t.Fatalf("SMSC received %d submits from a canceled send", n)
 	}
-}
-
-// submitsTo counts the submit_sm the SMSC recorded for phone.
-func submitsTo(peer *smscPeer, phone string) int {
-	n := 0
-	for _, r := range peer.submits() {
-		if "+"+r.Dst == phone {
-			n++
-		}
-	}
-	return n
 }

@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"hookline"
+	"hookline/carrier/smpp/smpptest"
 )
 
 // TestWireFormat checks, from the SMSC's own record, the octets of what
 // the client submits: data_coding, esm_class, UDH, registered_delivery and
 // short_message; the text is decoded by node-smpp.
 func TestWireFormat(t *testing.T) {
-	peer := MustStartSMSC(t)
+	peer := smpptest.Start(t)
 	tc := MustStartClient(t, peer, nil)
 	long := strings.Repeat("a", 152) + "€" + strings.Repeat("b", 10)
 	longUCS2 := strings.Repeat("ж", 66) + "😀" + strings.Repeat("ж", 10)
@@ -31,12 +32,7 @@ func TestWireFormat(t *testing.T) {
 			if _, err := tc.SendSMS(testCtx(t), &hookline.OutboundSMS{MessageID: tt.to, To: tt.to, Body: tt.body}); err != nil {
 				t.Fatal(err)
 			}
-			var recs []submitRecord
-			for _, r := range peer.submits() {
-				if "+"+r.Dst == tt.to {
-					recs = append(recs, r)
-				}
-			}
+			recs := peer.SubmitsTo(tt.to)
 			if len(recs) != len(tt.sm) {
 				t.Fatalf("%d submits, want %d", len(recs), len(tt.sm))
 			}
@@ -58,7 +54,7 @@ func TestWireFormat(t *testing.T) {
 					t.Errorf("part %d UDH %s, want %s", i, r.UDH, want)
 				}
 			}
-			if got := peer.received(tt.to); len(got) != 1 || got[0] != tt.body {
+			if got := peer.Received(tt.to); len(got) != 1 || got[0] != tt.body {
 				t.Errorf("SMSC decoded %q, want %q", got, tt.body)
 			}
 		})

@@ -10,6 +10,7 @@ import (
 
 	"hookline"
 	"hookline/carrier/carriertest"
+	"hookline/carrier/twilio/twiliotest"
 )
 
 func TestSendSMSPrism(t *testing.T) {
@@ -35,7 +36,7 @@ func TestSendSMSPrism(t *testing.T) {
 			if err != nil {
 				t.Fatalf("SendSMS: %v", err)
 			}
-			e := rec.last(t)
+			e := rec.Last(t)
 			if got, want := e.Path, "/2010-04-01/Accounts/"+testAccountSID+"/Messages.json"; got != want {
 				t.Errorf("path = %s, want %s", got, want)
 			}
@@ -63,7 +64,7 @@ func TestAPIURLWithVersion(t *testing.T) {
 	if _, err := rig.Client.SendSMS(context.Background(), &hookline.OutboundSMS{MessageID: "m", To: "+15005550101", Body: "x"}); err != nil {
 		t.Fatalf("SendSMS: %v", err)
 	}
-	rec.last(t)
+	rec.Last(t)
 }
 
 // TestPrismRefusesBadRequests proves the contract check is live: a request
@@ -99,7 +100,7 @@ func TestConformanceSMS(t *testing.T) {
 // twilioStandIn sends through the Client and then calls back as Twilio.
 type twilioStandIn struct {
 	rig *testRig
-	rec *recorder
+	rec *twiliotest.Recorder
 	t   *testing.T
 }
 
@@ -110,7 +111,7 @@ func (s *twilioStandIn) SendSMS(ctx context.Context, m *hookline.OutboundSMS) (*
 	if err != nil {
 		return nil, err
 	}
-	sent := s.rec.last(s.t).Form
+	sent := s.rec.Last(s.t).Form
 	params := url.Values{
 		"AccountSid": {testAccountSID}, "ApiVersion": {"2010-04-01"},
 		"MessageSid": {res.CarrierID}, "SmsSid": {res.CarrierID},

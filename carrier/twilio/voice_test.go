@@ -9,6 +9,7 @@ import (
 
 	"hookline"
 	"hookline/carrier/carriertest"
+	"hookline/carrier/twilio/twiliotest"
 )
 
 func TestSendVoicemailPrism(t *testing.T) {
@@ -20,7 +21,7 @@ func TestSendVoicemailPrism(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SendVoicemail: %v", err)
 	}
-	e := rec.last(t)
+	e := rec.Last(t)
 	if got, want := e.Path, "/2010-04-01/Accounts/"+testAccountSID+"/Calls.json"; got != want {
 		t.Errorf("path = %s, want %s", got, want)
 	}
@@ -81,7 +82,7 @@ func TestVoicemailFlows(t *testing.T) {
 			if err != nil {
 				t.Fatalf("SendVoicemail: %v", err)
 			}
-			create := rec.last(t).Form
+			create := rec.Last(t).Form
 			final := answerCall(t, rig, rec, create, res.CarrierID, tt.answeredBy, tt.wantTwiML)
 			rig.mustPost(t, final, callParams(res.CarrierID, "completed"))
 			r := rig.nextReport(t)
@@ -95,7 +96,7 @@ func TestVoicemailFlows(t *testing.T) {
 // answerCall plays an answered call with async AMD: the initial TwiML, the
 // AMD callback and its live-call update, and the TwiML after it. It returns
 // the status callback URL the call ends with.
-func answerCall(t *testing.T, rig *testRig, rec *recorder, create url.Values, callSid, answeredBy, wantTwiML string) string {
+func answerCall(t *testing.T, rig *testRig, rec *twiliotest.Recorder, create url.Values, callSid, answeredBy, wantTwiML string) string {
 	t.Helper()
 	for _, ev := range []string{"initiated", "ringing", "in-progress"} {
 		rig.mustPost(t, create.Get("StatusCallback"), callParams(callSid, ev))
@@ -108,7 +109,7 @@ func answerCall(t *testing.T, rig *testRig, rec *recorder, create url.Values, ca
 	amd.Set("AnsweredBy", answeredBy)
 	amd.Set("MachineDetectionDuration", "4200")
 	rig.mustPost(t, create.Get("AsyncAmdStatusCallback"), amd)
-	update := rec.last(t)
+	update := rec.Last(t)
 	if got, want := update.Path, "/2010-04-01/Accounts/"+testAccountSID+"/Calls/"+callSid+".json"; got != want {
 		t.Fatalf("update path = %s, want %s", got, want)
 	}
@@ -173,7 +174,7 @@ func TestConformanceVoicemail(t *testing.T) {
 // would, sends it, and calls back as Twilio.
 type voiceStandIn struct {
 	rig *testRig
-	rec *recorder
+	rec *twiliotest.Recorder
 	t   *testing.T
 }
 
@@ -186,7 +187,7 @@ func (s *voiceStandIn) SendVoicemail(ctx context.Context, v *hookline.OutboundVo
 	if err != nil {
 		return nil, err
 	}
-	create := s.rec.last(s.t).Form
+	create := s.rec.Last(s.t).Form
 	if v.To == failPhone {
 		s.rig.mustPost(s.t, create.Get("StatusCallback"), callParams(res.CarrierID, "busy"))
 		return res, nil

@@ -1,7 +1,9 @@
 // Package smpptest starts the node-smpp SMSC of carrier/smpp/testdata/smsc.js
-// for tests outside the smpp package (end-to-end tests of the hookline
-// binary). It skips the test when node or the npm package smpp is missing,
-// unless HOOKLINE_REQUIRE_PEERS=1.
+// for the smpp package's own tests and for end-to-end tests of the hookline
+// binary, and reads back what it recorded. It imports nothing of hookline,
+// so package smpp's internal tests can use it without an import cycle. It
+// skips the test when node or the npm package smpp is missing, unless
+// HOOKLINE_REQUIRE_PEERS=1.
 package smpptest
 
 import (
@@ -152,51 +154,19 @@ func (s *SMSC) Kill() {
 // MO injects a mobile-originated text from a phone (E.164) to a number.
 func (s *SMSC) MO(from, to, text string) {
 	s.t.Helper()
-	b, _ := json.Marshal(map[string]any{"from": from, "to": to, "text": text, "parts": 1, "ucs2": false})
+	s.MOParts(from, to, text, 1, false)
+}
+
+// MOParts injects a mobile-originated text split into parts deliver_sm
+// segments joined by a concatenation UDH, encoded as UCS-2 when ucs2 is
+// set and as GSM-7 otherwise, so a test can exercise inbound reassembly
+// and decoding.
+func (s *SMSC) MOParts(from, to, text string, parts int, ucs2 bool) {
+	s.t.Helper()
+	b, _ := json.Marshal(map[string]any{"from": from, "to": to, "text": text, "parts": parts, "ucs2": ucs2})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.stdin.Write(append(b, '\n')); err != nil {
 		s.t.Fatal(err)
 	}
-}
-
-// Submit is one submit_sm as smsc.js recorded it; Text is decoded by
-// node-smpp.
-type Submit struct {
-	ID   string `json:"id"`
-	Dst  string `json:"dst"`
-	Src  string `json:"src"`
-	DC   int    `json:"dc"`
-	ESM  int    `json:"esm"`
-	UDH  string `json:"udh"`
-	Text string `json:"text"`
-}
-
-// Submits reads every submit_sm recorded so far, across restarts.
-func (s *SMSC) Submits() []Submit {
-	s.t.Helper()
-	b, err := os.ReadFile(s.record)
-	if err != nil && !os.IsNotExist(err) {
-		s.t.Fatal(err)
-	}
-	var out []Submit
-	for _, line := range strings.Split(string(b), "\n") {
-		var r Submit
-		if json.Unmarshal([]byte(line), &r) == nil && r.Dst != "" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// SubmitsTo returns the submits to phone (E.164).
-func (s *SMSC) SubmitsTo(phone string) []Submit {
-	dst := strings.TrimPrefix(phone, "+")
-	var out []Submit
-	for _, r := range s.Submits() {
-		if r.Dst == dst {
-			out = append(out, r)
-		}
-	}
-	return out
 }

@@ -58,12 +58,35 @@ func (r *Recorder) Find(method, suffix string) []Exchange {
 // format, which is what Exchange.Form shows.
 var arrayFields = []string{"StatusCallbackEvent"}
 
+// Last returns the latest exchange, failing the test if the client made
+// none or if Prism found the request or its answer in breach of Twilio's
+// contract.
+func (r *Recorder) Last(t testing.TB) Exchange {
+	t.Helper()
+	all := r.Exchanges()
+	if len(all) == 0 {
+		t.Fatal("the client made no request")
+	}
+	e := all[len(all)-1]
+	if !e.OK() {
+		t.Fatalf("prism: %s %s answered %d, violations %q: %s", e.Method, e.Path, e.Status, e.Violations, e.Body)
+	}
+	return e
+}
+
 // StartRecordingPrism starts Prism (see StartPrism) behind a proxy that
 // records every request, and returns the proxy's origin, to use as the
 // client's APIURL.
 func StartRecordingPrism(t testing.TB) (string, *Recorder) {
 	t.Helper()
-	target := StartPrism(t)
+	return RecordPrism(t, StartPrism(t))
+}
+
+// RecordPrism puts a proxy that records every request in front of the
+// Prism at target (from StartPrism or SharedPrism) and returns the proxy's
+// origin, to use as the client's APIURL; t.Cleanup closes the proxy.
+func RecordPrism(t testing.TB, target string) (string, *Recorder) {
+	t.Helper()
 	rec := &Recorder{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
