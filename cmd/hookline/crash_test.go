@@ -72,21 +72,12 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 	t.Logf("%d accepted (%d before the kill), %d refused or failed while down", len(accepted), atKill, refused.Load())
 
-	deadline := time.Now().Add(60 * time.Second)
+	ids := make([]string, 0, len(accepted))
+	for id := range accepted {
+		ids = append(ids, id)
+	}
+	p.WaitDelivered(t, key, ids, 60*time.Second)
 	for id, phone := range accepted {
-		for {
-			r := doQuiet(client, authed("GET", p.URL+"/api/v1/messages/"+id, key))
-			if r != nil && r.Status == 200 && r.Body["status"] == "delivered" {
-				break
-			}
-			if r != nil && r.Status == 404 {
-				t.Fatalf("message %s was answered 200 but is lost", id)
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("message %s not delivered: %v", id, r)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
 		inbox := doQuiet(client, authed("GET", p.URL+"/api/v1/simulator/inbox?phone=%2B"+phone[1:], key))
 		entries, _ := inbox.Body["entries"].([]any)
 		if len(entries) != 1 || entries[0].(map[string]any)["message_id"] != id {
@@ -96,10 +87,4 @@ func TestCrashLosesNothing(t *testing.T) {
 	if err := p.Stop(); err != nil {
 		t.Fatalf("clean stop after restart: %v", err)
 	}
-}
-
-func authed(method, url, key string) *http.Request {
-	req, _ := http.NewRequest(method, url, nil)
-	req.Header.Set("Authorization", "Bearer "+key)
-	return req
 }

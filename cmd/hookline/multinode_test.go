@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -33,7 +32,7 @@ func TestMultiNode(t *testing.T) {
 		t.Skip("builds the binary and runs processes")
 	}
 	t.Parallel()
-	bin := buildHookline(t)
+	bin := BuildHookline(t)
 	dbURL := pgtest.URL(t)
 	pg, err := sql.Open("pgx", dbURL)
 	if err != nil {
@@ -147,17 +146,6 @@ func waitAllDelivered(t *testing.T, pg *sql.DB, want int, within time.Duration) 
 type node struct {
 	cmd *exec.Cmd
 	url string
-}
-
-// buildHookline builds the binary under test.
-func buildHookline(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "hookline")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // runHookline runs a one-shot command on the database and returns stdout.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,4 +128,32 @@ func RunCLI(t *testing.T, args ...string) string {
 		t.Fatalf("hookline %s: %v", strings.Join(args, " "), err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// WaitDelivered polls the API until every message in ids is delivered.
+func (p *Proc) WaitDelivered(t *testing.T, key string, ids []string, within time.Duration) {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	deadline := time.Now().Add(within)
+	for _, id := range ids {
+		for {
+			r := doQuiet(client, authed("GET", p.URL+"/api/v1/messages/"+id, key))
+			if r != nil && r.Status == 200 && r.Body["status"] == "delivered" {
+				break
+			}
+			if r != nil && r.Status == 404 {
+				t.Fatalf("message %s was answered 200 but is lost", id)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("message %s not delivered within %s: %v", id, within, r)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+func authed(method, url, key string) *http.Request {
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	return req
 }

@@ -68,17 +68,5 @@ func TestGracefulShutdown(t *testing.T) {
 	t.Logf("answers: %v", statuses)
 
 	p.Start()
-	for _, id := range accepted {
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			r := doQuiet(client, authed("GET", p.URL+"/api/v1/messages/"+id, key))
-			if r != nil && r.Status == 200 && r.Body["status"] == "delivered" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("message %s after restart: %v", id, r)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
+	p.WaitDelivered(t, key, accepted, 30*time.Second)
 }
