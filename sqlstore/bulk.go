@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"hookline"
 )
@@ -313,4 +312,3 @@ func (db *DB) ReportStatuses(ctx context.Context, reports []hookline.StatusRepor
 	return nil
 }
 
-var _ = time.Second

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"hookline"
 )
@@ -313,4 +312,3 @@ func (db *DB) CountMessagesByStatus(ctx context.Context) (map[hookline.MessageSt
 	return out, rows.Err()
 }
 
-var _ = time.Second
