@@ -311,4 +311,3 @@ func (db *DB) ReportStatuses(ctx context.Context, reports []hookline.StatusRepor
 	}
 	return nil
 }
-

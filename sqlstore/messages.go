@@ -311,4 +311,3 @@ func (db *DB) CountMessagesByStatus(ctx context.Context) (map[hookline.MessageSt
 	}
 	return out, rows.Err()
 }
-
