@@ -69,6 +69,6 @@ echo "== fuzz (bounded)"
 for target in $(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' . | sed 's/func //' | sort -u); do
   pkg=$(grep -rlE "^func $target\(" --include='*_test.go' . | head -n 1 | xargs dirname)
   echo "-- $target in $pkg"
-  go test -run='^$' -fuzz="^$target\$" -fuzztime=8s "$pkg"
+  go test -run='^$' -fuzz="^$target\$" -fuzztime=8s -fuzzminimizetime=1s "$pkg"
 done
 echo "== all tests passed"
