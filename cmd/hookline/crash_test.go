@@ -40,7 +40,7 @@ func TestCrashLosesNothing(t *testing.T) {
 				default:
 				}
 				k := n.Add(1)
-				if k > 4000 {
+				if k > 20000 {
 					return
 				}
 				phone := fmt.Sprintf("+1775%07d", 5380000+k)
