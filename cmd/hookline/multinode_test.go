@@ -220,10 +220,18 @@ func fire(t *testing.T, nodes []*node, path string, n, c int) []string {
 	for range c {
 		wg.Go(func() {
 			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
-				phone := fmt.Sprintf("+1775538%04d", phoneSeq.Add(1)%10000)
+				seq := phoneSeq.Add(1)
+				phone := fmt.Sprintf("+1775538%04d", seq%10000)
+				// A client that retries through a balancer sends an
+				// Idempotency-Key, so a request committed by a node that
+				// died before answering is answered again, not sent twice.
+				key := fmt.Sprintf("multinode-%d", seq)
 				for try := range len(nodes) {
 					nd := nodes[(int(i)+try)%len(nodes)]
-					resp, err := client.PostForm(nd.url+path, url.Values{"phone": {phone}})
+					req, _ := http.NewRequest("POST", nd.url+path, strings.NewReader(url.Values{"phone": {phone}}.Encode()))
+					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					req.Header.Set("Idempotency-Key", key)
+					resp, err := client.Do(req)
 					if err != nil {
 						continue // node down: the balancer tries the next
 					}
