@@ -246,38 +246,73 @@ func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, flat []any) error {
 // on PostgreSQL for offset 3 (the statement's own parameters come first).
 // SQLite gets anonymous placeholders because its driver looks each numbered
 // one up by name, which costs time quadratic in their count.
+//
+// Each distinct text is compiled once and cached per connection (see
+// stmtcache.go), so groups only take a few shapes: a power-of-two number of
+// rows. A single-value list (width 1, an IN list, where a repeated value
+// changes nothing) is padded up to the next power of two with its first
+// value; wider rows are split into power-of-two groups (37 = 32 + 4 + 1).
+// Without this a batch of any size made a new text to compile, and compiling
+// cost more than running it.
 func (db *DB) chunked(flat []any, width, n, offset int, fn func(marks string, args []any) error) error {
+	limit := 1
+	for limit*2 <= n {
+		limit *= 2
+	}
 	for len(flat) > 0 {
-		rows := min(len(flat)/width, n)
-		chunk := flat[:rows*width]
-		flat = flat[rows*width:]
-		var sb strings.Builder
-		for r := range rows {
-			if r > 0 {
-				sb.WriteByte(',')
-			}
-			if width > 1 {
-				sb.WriteByte('(')
-			}
-			for c := range width {
-				if c > 0 {
-					sb.WriteByte(',')
-				}
-				if db.dialect == SQLite {
-					sb.WriteByte('?')
-				} else {
-					fmt.Fprintf(&sb, "$%d", offset+r*width+c+1)
-				}
-			}
-			if width > 1 {
-				sb.WriteByte(')')
+		rows := min(len(flat)/width, limit)
+		if width > 1 {
+			for rows&(rows-1) != 0 {
+				rows &= rows - 1 // down to the highest power of two
 			}
 		}
-		if err := fn(sb.String(), chunk); err != nil {
+		chunk := flat[:rows*width]
+		flat = flat[rows*width:]
+		size := rows
+		if width == 1 && rows&(rows-1) != 0 {
+			for size&(size-1) != 0 {
+				size &= size - 1
+			}
+			size *= 2
+			padded := make([]any, size)
+			copy(padded, chunk)
+			for i := rows; i < size; i++ {
+				padded[i] = chunk[0]
+			}
+			chunk = padded
+		}
+		if err := fn(db.marks(width, size, offset), chunk); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// marks returns the placeholder text for rows rows of width values.
+func (db *DB) marks(width, rows, offset int) string {
+	var sb strings.Builder
+	for r := range rows {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		if width > 1 {
+			sb.WriteByte('(')
+		}
+		for c := range width {
+			if c > 0 {
+				sb.WriteByte(',')
+			}
+			if db.dialect == SQLite {
+				sb.WriteByte('?')
+			} else {
+				fmt.Fprintf(&sb, "$%d", offset+r*width+c+1)
+			}
+		}
+		if width > 1 {
+			sb.WriteByte(')')
+		}
+	}
+	return sb.String()
 }
 
 // ReportStatuses records many carrier reports that name their message, in
