@@ -67,6 +67,30 @@ func (p *SendWindowPatch) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, p.Window)
 }
 
+// MarshalJSON writes the window, or null when it is off. Use a pointer with
+// omitempty to leave the field out.
+func (p SendWindowPatch) MarshalJSON() ([]byte, error) {
+	return json.Marshal(p.Window)
+}
+
+// ParseSendWindow reads a window written as "08:00-21:00", or "off" (or "")
+// for none: the command-line form of send_window.
+func ParseSendWindow(s string) (*SendWindow, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "off") {
+		return nil, nil
+	}
+	start, end, ok := strings.Cut(s, "-")
+	w := &SendWindow{Start: strings.TrimSpace(start), End: strings.TrimSpace(end)}
+	if !ok {
+		return nil, Errorf(EInvalid, "A send window is written like \"08:00-21:00\", or \"off\" to send at any time.")
+	}
+	if err := w.Validate(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
 // PhoneZones returns the time zones of an E.164 number from libphonenumber's
 // data. A number it cannot place gets the zones of its country calling code;
 // failing that, UTC.

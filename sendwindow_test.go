@@ -105,3 +105,37 @@ func TestSendWindowValidate(t *testing.T) {
 		t.Errorf("past-midnight window: %v", err)
 	}
 }
+
+// TestParseSendWindow checks the command-line form of a send window.
+func TestParseSendWindow(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want *hookline.SendWindow
+		err  bool
+	}{
+		{"08:00-21:00", &hookline.SendWindow{Start: "08:00", End: "21:00"}, false},
+		{" 22:00 - 06:30 ", &hookline.SendWindow{Start: "22:00", End: "06:30"}, false},
+		{"off", nil, false},
+		{"OFF", nil, false},
+		{"", nil, false},
+		{"08:00", nil, true},
+		{"8-21", nil, true},
+		{"09:00-09:00", nil, true},
+		{"25:00-26:00", nil, true},
+	} {
+		got, err := hookline.ParseSendWindow(tt.in)
+		if (err != nil) != tt.err {
+			t.Errorf("ParseSendWindow(%q) error = %v, want error %v", tt.in, err, tt.err)
+			continue
+		}
+		if tt.err {
+			if hookline.ErrorCode(err) != hookline.EInvalid {
+				t.Errorf("ParseSendWindow(%q) code = %q, want %q", tt.in, hookline.ErrorCode(err), hookline.EInvalid)
+			}
+			continue
+		}
+		if (got == nil) != (tt.want == nil) || (got != nil && *got != *tt.want) {
+			t.Errorf("ParseSendWindow(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -45,6 +45,9 @@ type TriggerInput struct {
 	Enabled           *bool                `json:"enabled,omitempty"`
 	StatusCallbackURL string               `json:"status_callback_url,omitempty"`
 	RateLimit         *hookline.RateLimit  `json:"rate_limit,omitempty"`
+	// SendWindow, when set, is the quiet-hours window (Window nil: none);
+	// left nil, the server gives the default window.
+	SendWindow *hookline.SendWindowPatch `json:"send_window,omitempty"`
 }
 
 // WebhookAnswer is the webhook's success answer.

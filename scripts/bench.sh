@@ -18,7 +18,7 @@ trap 'kill $spid $bpid 2>/dev/null; wait $spid $bpid 2>/dev/null; rm -rf "$dir"'
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$bport/" >/dev/null && break; sleep 0.1; done
 key=$("$bin" keys create --data-dir "$dir")
-hook=$("$bin" triggers create --data-dir "$dir" --addr 127.0.0.1:$port --name Bench --body 'Hi {first|there}, your code is {last}.')
+hook=$("$bin" triggers create --data-dir "$dir" --addr 127.0.0.1:$port --name Bench --body 'Hi {first|there}, your code is {last}.' --send-window off)
 echo "webhook: $hook   concurrency $c, ${secs}s per run, $rounds rounds"
 declare -a wr br
 for r in $(seq "$rounds"); do

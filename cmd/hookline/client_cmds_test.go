@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -32,6 +33,18 @@ func TestCLIThroughAPI(t *testing.T) {
 		t.Fatalf("triggers create printed %q", hook)
 	}
 	id := strings.TrimPrefix(hook, m.URL+"/webhook/Custom/")
+	wantWindow := func(id string, want any) {
+		t.Helper()
+		r := Do(t, "GET", m.URL+"/api/v1/triggers/"+id, key, nil)
+		if got := fmt.Sprint(r.Body["send_window"]); got != fmt.Sprint(want) {
+			t.Errorf("trigger %s send_window = %s, want %v", id, got, want)
+		}
+	}
+	wantWindow(id, map[string]any{"start": "08:00", "end": "21:00"})
+	for flag, want := range map[string]any{"off": nil, "09:30-17:00": map[string]any{"start": "09:30", "end": "17:00"}} {
+		h := strings.TrimSpace(runCLI(t, "triggers", "create", "--name", "w", "--body", "Hi", "--send-window", flag, "--data-dir", t.TempDir()))
+		wantWindow(strings.TrimPrefix(h, m.URL+"/webhook/Custom/"), want)
+	}
 	if got := runCLI(t, "triggers", "list", "--data-dir", t.TempDir()); !strings.Contains(got, id) {
 		t.Fatalf("triggers list = %q, want %s", got, id)
 	}

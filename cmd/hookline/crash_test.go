@@ -21,7 +21,7 @@ func TestCrashLosesNothing(t *testing.T) {
 	addr := FreeAddr(t)
 	p := StartProc(t, addr, "--data-dir", dir, "--sim-receipt-delay", "50ms", "--fetch-poll-interval", "20ms")
 	key := RunCLI(t, "keys", "create", "--data-dir", dir)
-	hook := RunCLI(t, "triggers", "create", "--data-dir", dir, "--addr", addr, "--name", "Crash", "--body", "Hi {first}, code {last}")
+	hook := RunCLI(t, "triggers", "create", "--data-dir", dir, "--addr", addr, "--name", "Crash", "--body", "Hi {first}, code {last}", "--send-window", "off")
 
 	var mu sync.Mutex
 	accepted := map[string]string{} // message id -> phone

@@ -150,15 +150,20 @@ func newKeysCmd() *cobra.Command {
 func newTriggersCmd() *cobra.Command {
 	triggers := &cobra.Command{Use: "triggers", Short: "Manage triggers"}
 	cfg := DefaultConfig()
-	var account, kind, name, body, from, audioFile string
+	var account, kind, name, body, from, audioFile, window string
 	var api apiFlags
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Create a trigger and print its webhook URL",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			sw, err := hookline.ParseSendWindow(window)
+			if err != nil {
+				return cliError(err)
+			}
 			if c := api.client(); c != nil && audioFile == "" {
-				return triggersCreateViaAPI(cmd, c, client.TriggerInput{Kind: hookline.TriggerKind(kind), Name: name, Body: body, From: from})
+				return triggersCreateViaAPI(cmd, c, client.TriggerInput{Kind: hookline.TriggerKind(kind), Name: name, Body: body, From: from,
+					SendWindow: &hookline.SendWindowPatch{Set: true, Window: sw}})
 			}
 			db, a, err := openAccount(cmd.Context(), cfg, account)
 			if err != nil {
@@ -166,7 +171,7 @@ func newTriggersCmd() *cobra.Command {
 			}
 			defer db.Close()
 			t := &hookline.Trigger{AccountID: a.ID, Kind: hookline.TriggerKind(kind), Name: name, Body: body, From: from, Enabled: true}
-			t.SendWindow = hookline.DefaultSendWindow()
+			t.SendWindow = sw
 			if t.AudioID, err = uploadAudioFile(cmd.Context(), cfg, db, t, audioFile); err != nil {
 				return cliError(err)
 			}
@@ -184,6 +189,7 @@ func newTriggersCmd() *cobra.Command {
 	create.Flags().StringVar(&body, "body", "", "SMS text with merge fields like {first|there}")
 	create.Flags().StringVar(&from, "from", "", "sender number or ID")
 	create.Flags().StringVar(&audioFile, "audio-file", "", "rvm: MP3 file stored as the trigger's default audio")
+	create.Flags().StringVar(&window, "send-window", "08:00-21:00", `quiet hours: send only between these local times of the recipient, or "off" to send at any time`)
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List triggers with their webhook URLs",

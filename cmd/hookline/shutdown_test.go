@@ -21,7 +21,7 @@ func TestGracefulShutdown(t *testing.T) {
 	addr := FreeAddr(t)
 	p := StartProc(t, addr, "--data-dir", dir, "--sim-receipt-delay", "2s", "--shutdown-timeout", "20s")
 	key := RunCLI(t, "keys", "create", "--data-dir", dir)
-	hook := RunCLI(t, "triggers", "create", "--data-dir", dir, "--addr", addr, "--name", "Term", "--body", "Bye {first}")
+	hook := RunCLI(t, "triggers", "create", "--data-dir", dir, "--addr", addr, "--name", "Term", "--body", "Bye {first}", "--send-window", "off")
 
 	var mu sync.Mutex
 	var accepted []string
