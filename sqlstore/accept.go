@@ -50,12 +50,9 @@ func (db *DB) accept(ctx context.Context, tx *sql.Tx, b *batch, s *hookline.Subm
 	if m.ScheduledFor != nil {
 		scheduled = m.ScheduledFor.UnixMicro()
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
-		m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now); err != nil {
-		return nil, err
-	}
-	if err := db.insertEvent(ctx, tx, m.ID, m.Status, "", now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at, history)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)`,
+		m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now, historyEntry(m.Status, "", now)); err != nil {
 		return nil, err
 	}
 	cb := callbackTarget{AccountID: m.AccountID, MessageID: m.ID, TriggerID: m.TriggerID, Phone: m.Phone, URL: s.CallbackURL}
@@ -101,7 +98,8 @@ func (db *DB) upsertContact(ctx context.Context, tx *sql.Tx, c *hookline.Contact
 	return err
 }
 
-func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, messageID string, status hookline.MessageStatus, code string, at int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO message_events (message_id, status, error_code, occurred_at) VALUES ($1, $2, $3, $4)`, messageID, status, code, at)
+// appendHistory records a status change in the message's history.
+func (db *DB) appendHistory(ctx context.Context, tx *sql.Tx, messageID string, status hookline.MessageStatus, code string, at int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE messages SET history = history || $1 WHERE id = $2`, historyEntry(status, code, at), messageID)
 	return err
 }

@@ -37,25 +37,20 @@ func (db *DB) acceptBulk(ctx context.Context, tx *sql.Tx, b *batch, reqs []*acce
 	if err := db.upsertContacts(ctx, tx, reqs, now); err != nil {
 		return err
 	}
-	msgs := make([]any, 0, len(reqs)*14)
-	events := make([]any, 0, len(reqs)*4)
+	msgs := make([]any, 0, len(reqs)*15)
 	for _, r := range reqs {
 		m := r.sub.Message
 		var scheduled any
 		if m.ScheduledFor != nil {
 			scheduled = m.ScheduledFor.UnixMicro()
 		}
-		msgs = append(msgs, m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now, now)
-		events = append(events, m.ID, m.Status, "", now)
+		msgs = append(msgs, m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now, now, historyEntry(m.Status, "", now))
 	}
-	err := db.chunked(msgs, 14, 64, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at) VALUES `+marks, args...)
+	err := db.chunked(msgs, 15, 64, 0, func(marks string, args []any) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at, history) VALUES `+marks, args...)
 		return err
 	})
 	if err != nil {
-		return err
-	}
-	if err := db.insertEvents(ctx, tx, events); err != nil {
 		return err
 	}
 	for _, r := range reqs {

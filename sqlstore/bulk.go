@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"hookline"
@@ -17,9 +18,8 @@ type msgState struct {
 }
 
 // applyChangesBulk applies many status changes with a few statements: one
-// query reads every message, one UPDATE per final (status, error code) moves
-// them, one statement records the carrier ids and one multi-row INSERT the
-// events. A delivery job's batch of 500 messages costs a handful of
+// query reads every message, one statement records the carrier ids and one
+// moves every message to its new status and appends to its history. A delivery job's batch of 500 messages costs a handful of
 // statements instead of four per message. Several changes of one message
 // (sending then sent) are folded in order. Messages that need more (a
 // callback to queue, a reschedule, a receipt that was waiting for the
@@ -40,13 +40,14 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		}
 	}
 	type final struct {
-		status hookline.MessageStatus
-		code   string
-		at     int64
+		status  hookline.MessageStatus
+		code    string
+		at      int64
+		history string
 	}
 	finals := map[string]*final{}
 	var order []string
-	var events, carriers []any
+	var carriers []any
 	var slow []hookline.StatusChange
 	now := db.now()
 	for _, c := range changes {
@@ -72,33 +73,24 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		}
 		st.status = c.Status
 		state[c.MessageID] = st
-		if finals[c.MessageID] == nil {
+		f := finals[c.MessageID]
+		if f == nil {
+			f = &final{}
+			finals[c.MessageID] = f
 			order = append(order, c.MessageID)
 		}
-		finals[c.MessageID] = &final{c.Status, c.ErrorCode, at.UnixMicro()}
-		events = append(events, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro())
+		f.status, f.code, f.at = c.Status, c.ErrorCode, at.UnixMicro()
+		f.history += historyEntry(c.Status, c.ErrorCode, f.at)
 	}
-	type groupKey struct {
-		status hookline.MessageStatus
-		code   string
-	}
-	groups := map[groupKey][]string{}
-	groupAt := map[groupKey]int64{}
+	rows := make([]any, 0, len(order)*5)
 	for _, id := range order {
 		f := finals[id]
-		k := groupKey{f.status, f.code}
-		groups[k] = append(groups[k], id)
-		groupAt[k] = max(groupAt[k], f.at)
+		rows = append(rows, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history)
 	}
 	if err := db.setCarrierIDs(ctx, tx, carriers); err != nil {
 		return err
 	}
-	for k, ids := range groups {
-		if err := db.updateStatuses(ctx, tx, ids, k.status, k.code, groupAt[k]); err != nil {
-			return err
-		}
-	}
-	if err := db.insertEvents(ctx, tx, events); err != nil {
+	if err := db.updateStatuses(ctx, tx, rows); err != nil {
 		return err
 	}
 	for _, c := range slow {
@@ -220,23 +212,14 @@ func (db *DB) pendingCarrierIDs(ctx context.Context, tx *sql.Tx, changes []hookl
 	return found, err
 }
 
-func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, ids []string, status hookline.MessageStatus, code string, at int64) error {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return db.chunked(args, 1, 500, 3, func(marks string, chunk []any) error {
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id IN (`+marks+`)`,
-			append([]any{status, code, at}, chunk...)...)
-		return err
-	})
-}
-
-// insertEvents inserts event rows given as flat (message_id, status,
-// error_code, occurred_at) quadruples.
-func (db *DB) insertEvents(ctx context.Context, tx *sql.Tx, flat []any) error {
-	return db.chunked(flat, 4, 200, 0, func(marks string, chunk []any) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO message_events (message_id, status, error_code, occurred_at) VALUES `+marks, chunk...)
+// updateStatuses moves messages given as flat (id, status, error code,
+// time in decimal unix microseconds, history entries) rows and appends the
+// entries to their history: one UPDATE ... FROM (VALUES ...) per chunk. The
+// time is text so both databases read every value as text and cast it.
+func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, flat []any) error {
+	return db.chunked(flat, 5, 256, 0, func(marks string, args []any) error {
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
+			history = messages.history || v.column5 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
 }

@@ -16,12 +16,13 @@ var _ hookline.MessageService = (*DB)(nil)
 
 const messageColumns = `id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, error_code, carrier, carrier_id, scheduled_for, created_at, updated_at`
 
-func scanMessage(row interface{ Scan(...any) error }) (*hookline.Message, error) {
+// scanMessage reads messageColumns, then any extra columns into extra.
+func scanMessage(row interface{ Scan(...any) error }, extra ...any) (*hookline.Message, error) {
 	m := &hookline.Message{}
 	var scheduled sql.NullInt64
 	var created, updated int64
-	if err := row.Scan(&m.ID, &m.AccountID, &m.TriggerID, &m.Kind, &m.Phone, &m.From, &m.Body, &m.Encoding, &m.Segments, &m.AudioID,
-		&m.Status, &m.ErrorCode, &m.Carrier, &m.CarrierID, &scheduled, &created, &updated); err != nil {
+	if err := row.Scan(append([]any{&m.ID, &m.AccountID, &m.TriggerID, &m.Kind, &m.Phone, &m.From, &m.Body, &m.Encoding, &m.Segments, &m.AudioID,
+		&m.Status, &m.ErrorCode, &m.Carrier, &m.CarrierID, &scheduled, &created, &updated}, extra...)...); err != nil {
 		return nil, err
 	}
 	if scheduled.Valid {
@@ -34,27 +35,17 @@ func scanMessage(row interface{ Scan(...any) error }) (*hookline.Message, error)
 
 // FindMessageByID returns the account's message with its events.
 func (db *DB) FindMessageByID(ctx context.Context, accountID int64, id string) (*hookline.Message, error) {
-	m, err := scanMessage(db.read.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1 AND account_id = $2`, id, accountID))
+	var history string
+	m, err := scanMessage(db.read.QueryRowContext(ctx, `SELECT `+messageColumns+`, history FROM messages WHERE id = $1 AND account_id = $2`, id, accountID), &history)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, hookline.Errorf(hookline.EMessageNotFound, "No message has this ID.")
 	} else if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, status, error_code, occurred_at FROM message_events WHERE message_id = $1 ORDER BY id`, id)
-	if err != nil {
+	if m.Events, err = parseHistory(id, history); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		e := hookline.MessageEvent{MessageID: id}
-		var at int64
-		if err := rows.Scan(&e.ID, &e.Status, &e.ErrorCode, &at); err != nil {
-			return nil, err
-		}
-		e.OccurredAt = fromMicros(at)
-		m.Events = append(m.Events, e)
-	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // FindMessagesByIDs returns the messages with these ids, of any account.
@@ -217,10 +208,8 @@ func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.
 		}
 	}
 	if c.Status != cur && !cur.Final() && (rank(c.Status) > rank(cur) || c.Status == hookline.StatusCanceled) {
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3 WHERE id = $4`, c.Status, c.ErrorCode, at.UnixMicro(), c.MessageID); err != nil {
-			return err
-		}
-		if err := db.insertEvent(ctx, tx, c.MessageID, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = $1, error_code = $2, updated_at = $3, history = history || $4 WHERE id = $5`,
+			c.Status, c.ErrorCode, at.UnixMicro(), historyEntry(c.Status, c.ErrorCode, at.UnixMicro()), c.MessageID); err != nil {
 			return err
 		}
 		if err := db.recordCallback(ctx, tx, b, cb, c.Status, c.ErrorCode, at.UnixMicro()); err != nil {

@@ -20,7 +20,7 @@ func (db *DB) reschedule(ctx context.Context, tx *sql.Tx, b *batch, cb callbackT
 		return err
 	}
 	if cur != hookline.StatusScheduled {
-		if err := db.insertEvent(ctx, tx, c.MessageID, hookline.StatusScheduled, "", at.UnixMicro()); err != nil {
+		if err := db.appendHistory(ctx, tx, c.MessageID, hookline.StatusScheduled, "", at.UnixMicro()); err != nil {
 			return err
 		}
 		if err := db.recordCallback(ctx, tx, b, cb, hookline.StatusScheduled, "", at.UnixMicro()); err != nil {
