@@ -18,7 +18,7 @@ echo "SMS through SMPP: concurrency $c, ${secs}s of load per round, $rounds roun
 results=()
 for r in $(seq "$rounds"); do
   dir=$(mktemp -d)
-  port=$(( 30000 + RANDOM % 10000 )); sport=$((port + 1))
+  port=$(( 20000 + RANDOM % 10000 )); sport=$((port + 1)) # below the ephemeral ports the load opens
   node carrier/smpp/testdata/smsc.js --port "$sport" > "$dir/smsc.log" 2>&1 &
   npid=$!
   for _ in $(seq 100); do grep -q listening "$dir/smsc.log" && break; sleep 0.1; done

@@ -9,7 +9,7 @@ c=${1:-64}; secs=${2:-10}; rounds=${3:-2}
 bin=./hookline
 [ -x "$bin" ] || go build -o "$bin" ./cmd/hookline
 dir=$(mktemp -d)
-port=$(( 30000 + RANDOM % 10000 )); bport=$((port + 1))
+port=$(( 20000 + RANDOM % 10000 )); bport=$((port + 1)) # below the ephemeral ports the load opens
 "$bin" serve --data-dir "$dir" --addr 127.0.0.1:$port --log-level warn --sim-receipt-delay 100ms > "$dir/serve.log" 2>&1 &
 spid=$!
 "$bin" bench baseline --addr 127.0.0.1:$bport > "$dir/baseline.log" 2>&1 &
