@@ -18,12 +18,14 @@ type msgState struct {
 }
 
 // applyChangesBulk applies many status changes with a few statements: one
-// query reads every message, one statement records the carrier ids and one
-// moves every message to its new status and appends to its history. A delivery job's batch of 500 messages costs a handful of
-// statements instead of four per message. Several changes of one message
-// (sending then sent) are folded in order. Messages that need more (a
-// callback to queue, a reschedule, a receipt that was waiting for the
-// carrier id) take the one-by-one path, after the others, in their order.
+// query reads every message and one moves every message to its new status,
+// appends to its history and records the carrier id that came with the
+// change (another records the carrier ids of messages whose status stays).
+// A delivery job's batch of 500 messages costs a handful of statements
+// instead of four per message. Several changes of one message (sending then
+// sent) are folded in order. Messages that need more (a callback to queue,
+// a reschedule, a receipt that was waiting for the carrier id) take the
+// one-by-one path, after the others, in their order.
 func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, changes []hookline.StatusChange) error {
 	state, err := db.loadStates(ctx, tx, changes)
 	if err != nil {
@@ -40,10 +42,11 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		}
 	}
 	type final struct {
-		status  hookline.MessageStatus
-		code    string
-		at      int64
-		history string
+		status             hookline.MessageStatus
+		code               string
+		at                 int64
+		history            string
+		carrier, carrierID string
 	}
 	finals := map[string]*final{}
 	var order []string
@@ -63,12 +66,19 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		if at.IsZero() {
 			at = now
 		}
-		if c.CarrierID != "" && st.carrierID == "" {
-			carriers = append(carriers, c.MessageID, c.Carrier, c.CarrierID)
+		newCarrierID := c.CarrierID != "" && st.carrierID == ""
+		if newCarrierID {
 			st.carrierID = c.CarrierID
 		}
 		if c.Status == st.status || st.status.Final() || (rank(c.Status) <= rank(st.status) && c.Status != hookline.StatusCanceled) {
 			state[c.MessageID] = st
+			if newCarrierID {
+				if f := finals[c.MessageID]; f != nil {
+					f.carrier, f.carrierID = c.Carrier, c.CarrierID
+				} else {
+					carriers = append(carriers, c.MessageID, c.Carrier, c.CarrierID)
+				}
+			}
 			continue
 		}
 		st.status = c.Status
@@ -81,11 +91,14 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 		}
 		f.status, f.code, f.at = c.Status, c.ErrorCode, at.UnixMicro()
 		f.history += historyEntry(c.Status, c.ErrorCode, f.at)
+		if newCarrierID {
+			f.carrier, f.carrierID = c.Carrier, c.CarrierID
+		}
 	}
-	rows := make([]any, 0, len(order)*5)
+	rows := make([]any, 0, len(order)*7)
 	for _, id := range order {
 		f := finals[id]
-		rows = append(rows, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history)
+		rows = append(rows, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history, f.carrier, f.carrierID)
 	}
 	if err := db.setCarrierIDs(ctx, tx, carriers); err != nil {
 		return err
@@ -213,13 +226,18 @@ func (db *DB) pendingCarrierIDs(ctx context.Context, tx *sql.Tx, changes []hookl
 }
 
 // updateStatuses moves messages given as flat (id, status, error code,
-// time in decimal unix microseconds, history entries) rows and appends the
-// entries to their history: one UPDATE ... FROM (VALUES ...) per chunk. The
-// time is text so both databases read every value as text and cast it.
+// time in decimal unix microseconds, history entries, carrier, carrier id)
+// rows, appends the entries to their history and records the carrier id
+// where one is given (the carrier's answer comes with the "sent"): one
+// UPDATE ... FROM (VALUES ...) per chunk. The time is text so both
+// databases read every value as text and cast it.
 func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, flat []any) error {
-	return db.chunked(flat, 5, 256, 0, func(marks string, args []any) error {
+	return db.chunked(flat, 7, 256, 0, func(marks string, args []any) error {
 		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
-			history = messages.history || v.column5 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+			history = messages.history || v.column5,
+			carrier = CASE WHEN v.column7 = '' THEN messages.carrier ELSE v.column6 END,
+			carrier_id = CASE WHEN v.column7 = '' THEN messages.carrier_id ELSE v.column7 END
+			FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
 }

@@ -64,8 +64,6 @@ type DB struct {
 	ckptDone chan struct{}
 	now      hookline.Clock
 	writer   *writer
-	// walPath is the SQLite write-ahead log the writer's syncer flushes.
-	walPath string
 	// triggers caches triggers for the webhook path.
 	triggers triggerCache
 
@@ -115,14 +113,13 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	db.dialect = SQLite
-	db.walPath = path + "-wal"
 	var err error
 	// The writer never checkpoints: a checkpoint inside a commit would stall
 	// every request waiting on it. The checkpointer does it beside it.
 	//
-	// The writer commits with synchronous=NORMAL and its syncer fsyncs the
-	// WAL before any caller is answered (see writer): as durable as FULL
-	// for every answer, without the writer waiting on the disk.
+	// The connection opens with synchronous=NORMAL, for River's bookkeeping
+	// on it; the writer switches it to FULL for each of its own transactions
+	// (see writer.durable), so every answered write is fsynced first.
 	writeDSN := strings.Replace(dsn, "synchronous(FULL)", "synchronous(NORMAL)", 1)
 	if db.write, err = openCached(writeDSN + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)

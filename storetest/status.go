@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +87,49 @@ func testEarlyReceipt(t *testing.T, open Opener) {
 	st, trail := statuses(t, s, a.ID, id)
 	if st != hookline.StatusDelivered || trail != "queued,sending,sent,delivered" {
 		t.Fatalf("status %s, events %s", st, trail)
+	}
+}
+
+// testBatchCarrierIDs covers a delivery job's batch of changes: the carrier
+// id that comes with "sent" is recorded by the same write as the status,
+// and one that comes with a change the message has already passed is
+// recorded alone. Receipts naming only the carrier id then find each.
+func testBatchCarrierIDs(t *testing.T, open Opener) {
+	s := open(t, newClock().Now)
+	a := mustAccount(t, s, "acme")
+	tr := mustTrigger(t, s, a.ID)
+	var ids []string
+	for i := range 3 {
+		sub := submission(tr, phoneN(i+1))
+		mustAccept(t, s, sub)
+		ids = append(ids, sub.Message.ID)
+	}
+	must(t, s.ApplyStatusChanges(ctx, []hookline.StatusChange{{MessageID: ids[2], Status: hookline.StatusSent}}))
+	must(t, s.ApplyStatusChanges(ctx, []hookline.StatusChange{
+		{MessageID: ids[0], Status: hookline.StatusSending},
+		{MessageID: ids[1], Status: hookline.StatusSending},
+		{MessageID: ids[0], Status: hookline.StatusSent, Carrier: "sim", CarrierID: "batch-0"},
+		{MessageID: ids[1], Status: hookline.StatusSent, Carrier: "sim", CarrierID: "batch-1"},
+		// Already sent: only its carrier id is new.
+		{MessageID: ids[2], Status: hookline.StatusSent, Carrier: "smpp", CarrierID: "batch-2"},
+	}))
+	for i, id := range ids {
+		m, err := s.FindMessageByID(ctx, a.ID, id)
+		must(t, err)
+		want := []string{"sim", "sim", "smpp"}[i]
+		if m.Status != hookline.StatusSent || m.Carrier != want || m.CarrierID != fmt.Sprintf("batch-%d", i) {
+			t.Fatalf("message %d: status %s, carrier %q, carrier id %q", i, m.Status, m.Carrier, m.CarrierID)
+		}
+		must(t, s.ReportStatus(ctx, hookline.StatusReport{CarrierID: m.CarrierID, Status: hookline.StatusDelivered}))
+	}
+	for i, id := range ids {
+		st, trail := statuses(t, s, a.ID, id)
+		want := "queued,sending,sent,delivered"
+		if i == 2 {
+			want = "queued,sent,delivered"
+		}
+		if st != hookline.StatusDelivered || trail != want {
+			t.Fatalf("message %d: status %s, events %s, want %s", i, st, trail, want)
+		}
 	}
 }

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		{"MessagePaging", testMessagePaging},
 		{"StatusChanges", testStatusChanges},
 		{"EarlyReceipt", testEarlyReceipt},
+		{"BatchCarrierIDs", testBatchCarrierIDs},
 		{"Inbox", testInbox},
 		{"ConcurrentAccepts", testConcurrentAccepts},
 	}
