@@ -3,6 +3,7 @@ package compliance_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -230,9 +231,14 @@ func testFrequencyCap(t *testing.T, open opener) {
 		if _, err := submit(t, db, capped, phone, ""); err != nil {
 			t.Fatalf("message %d: %v", i+1, err)
 		}
+		c.Add(10 * time.Minute)
 	}
-	if _, err := submit(t, db, capped, phone, ""); hookline.ErrorCode(err) != hookline.EFrequencyCapped {
-		t.Fatalf("third message: %v, want frequency_capped", err)
+	// At 12:20, with messages from 12:00 and 12:10 in the hour: the next
+	// may go when the first leaves it, at 13:00.
+	_, err := submit(t, db, capped, phone, "")
+	var ra *hookline.RetryAfterError
+	if hookline.ErrorCode(err) != hookline.EFrequencyCapped || !errors.As(err, &ra) || ra.After != 40*time.Minute {
+		t.Fatalf("third message: %v (retry after %v), want frequency_capped, retry after 40m", err, ra)
 	}
 	if _, err := submit(t, db, capped, "+12125559876", ""); err != nil {
 		t.Fatalf("other phone: %v", err)
@@ -244,8 +250,12 @@ func testFrequencyCap(t *testing.T, open opener) {
 	if len(ms) != 2 {
 		t.Fatalf("capped trigger has %d messages to the phone, want 2: a refused call queues nothing", len(ms))
 	}
-	c.Add(time.Hour)
+	c.Add(40*time.Minute - time.Second)
+	if _, err := submit(t, db, capped, phone, ""); hookline.ErrorCode(err) != hookline.EFrequencyCapped {
+		t.Fatalf("a second before the first leaves the period: %v, want frequency_capped", err)
+	}
+	c.Add(time.Second)
 	if _, err := submit(t, db, capped, phone, ""); err != nil {
-		t.Fatalf("after the period: %v", err)
+		t.Fatalf("once the first left the period: %v", err)
 	}
 }

@@ -63,6 +63,7 @@ type statusFixture struct {
 	key      string
 	sms      string // SMS trigger without quiet hours
 	limited  string // SMS trigger allowing one call per hour
+	capped   string // SMS trigger allowing one message per phone per hour
 	audio    *hookline.Audio
 	mediaURL string
 	mp3      []byte
@@ -97,9 +98,10 @@ func newStatusFixture(t *testing.T) *statusFixture {
 	for _, tc := range []struct {
 		id *string
 		rl *hookline.RateLimit
-	}{{&f.sms, nil}, {&f.limited, &hookline.RateLimit{Requests: 1, WindowSeconds: 3600}}} {
+		fc *hookline.FrequencyCap
+	}{{&f.sms, nil, nil}, {&f.limited, &hookline.RateLimit{Requests: 1, WindowSeconds: 3600}, nil}, {&f.capped, nil, &hookline.FrequencyCap{Max: 1, Period: "1h"}}} {
 		tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "t", Body: "Hi {{first}}", Enabled: true}
-		tr.RateLimit = tc.rl
+		tr.RateLimit, tr.FrequencyCap = tc.rl, tc.fc
 		if err := db.CreateTrigger(ctx, tr); err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +157,8 @@ func TestOpenAPIStatusCodes(t *testing.T) {
 	f := newStatusFixture(t)
 	mpType, mpBody := multipartMP3(t, f.mp3)
 	big := `{"phone":"` + strings.Repeat("1", 70<<10) + `"}`
-	// Steps run in order: the rate-limited trigger answers 200, then 429.
+	// Steps run in order: the rate-limited and the capped trigger answer 200,
+	// then 429.
 	steps := []struct {
 		name, method, path, ctype, body string
 		header                          map[string]string
@@ -183,6 +186,8 @@ func TestOpenAPIStatusCodes(t *testing.T) {
 		{name: "webhook, unknown trigger", method: "POST", path: "/webhook/Custom/nope", ctype: "application/json", body: `{"phone":"+14155550100"}`, want: 404},
 		{name: "webhook, first of the hour", method: "POST", path: "/webhook/Custom/" + f.limited, ctype: "application/json", body: `{"phone":"+14155550100"}`, want: 200},
 		{name: "webhook, rate limited", method: "POST", path: "/webhook/Custom/" + f.limited, ctype: "application/json", body: `{"phone":"+14155550100"}`, want: 429},
+		{name: "webhook, first to the phone", method: "POST", path: "/webhook/Custom/" + f.capped, ctype: "application/json", body: `{"phone":"+14155550100"}`, want: 200},
+		{name: "webhook, frequency capped", method: "POST", path: "/webhook/Custom/" + f.capped, ctype: "application/json", body: `{"phone":"+14155550100"}`, want: 429},
 		{name: "rotate trigger", method: "POST", path: "/api/v1/triggers/" + f.limited + "/rotate", want: 200},
 		{name: "delete rotated-away trigger", method: "DELETE", path: "/api/v1/triggers/" + f.limited, want: 404},
 		{name: "list messages", method: "GET", path: "/api/v1/messages?limit=10", want: 200},

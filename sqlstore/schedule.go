@@ -35,10 +35,11 @@ func (db *DB) reschedule(ctx context.Context, tx *sql.Tx, b *batch, cb callbackT
 }
 
 // checkFrequencyCap refuses a message when the trigger already has fc.Max
-// messages (other than canceled ones) to the phone inside the cap's period.
-// It runs in the writer's transaction, right before the insert: on one node
-// the writer is the only one writing, so count and insert cannot interleave;
-// on PostgreSQL a transaction-scoped advisory lock on (trigger, phone) keeps
+// messages (other than canceled ones) to the phone inside the cap's period,
+// saying when the oldest of them leaves the period (Retry-After). It runs in
+// the writer's transaction, right before the insert: on one node the writer
+// is the only one writing, so count and insert cannot interleave; on
+// PostgreSQL a transaction-scoped advisory lock on (trigger, phone) keeps
 // nodes sharing the database from both passing the count.
 func (db *DB) checkFrequencyCap(ctx context.Context, tx *sql.Tx, m *hookline.Message, fc *hookline.FrequencyCap, now int64) error {
 	if fc == nil || fc.Duration() <= 0 {
@@ -51,14 +52,32 @@ func (db *DB) checkFrequencyCap(ctx context.Context, tx *sql.Tx, m *hookline.Mes
 			return err
 		}
 	}
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM messages WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5`,
-		m.AccountID, m.Phone, now-fc.Duration().Microseconds(), m.TriggerID, hookline.StatusCanceled).Scan(&n)
+	period := fc.Duration().Microseconds()
+	rows, err := tx.QueryContext(ctx, `SELECT created_at FROM messages WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5 ORDER BY created_at`,
+		m.AccountID, m.Phone, now-period, m.TriggerID, hookline.StatusCanceled)
 	if err != nil {
 		return err
 	}
-	if n >= fc.Max {
-		return hookline.Errorf(hookline.EFrequencyCapped, "This trigger already sent %d message(s) to this phone in the last %s, its frequency cap.", n, fc.Period)
+	defer rows.Close()
+	var sent []int64
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return err
+		}
+		sent = append(sent, at)
 	}
-	return nil
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	n := len(sent)
+	if n < fc.Max {
+		return nil
+	}
+	// One more may go once all but Max-1 of them have left the period.
+	free := sent[n-fc.Max] + period
+	return &hookline.RetryAfterError{
+		Err:   hookline.Errorf(hookline.EFrequencyCapped, "This trigger already sent %d message(s) to this phone in the last %s, its frequency cap.", n, fc.Period),
+		After: time.Duration(free-now) * time.Microsecond,
+	}
 }
