@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"hash/fnv"
 	"time"
 
@@ -52,32 +53,22 @@ func (db *DB) checkFrequencyCap(ctx context.Context, tx *sql.Tx, m *hookline.Mes
 			return err
 		}
 	}
+	// The Max-th newest message in the period is the one that must leave it
+	// before another may go; none means the cap has room.
 	period := fc.Duration().Microseconds()
-	rows, err := tx.QueryContext(ctx, `SELECT created_at FROM messages WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5 ORDER BY created_at`,
-		m.AccountID, m.Phone, now-period, m.TriggerID, hookline.StatusCanceled)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var sent []int64
-	for rows.Next() {
-		var at int64
-		if err := rows.Scan(&at); err != nil {
-			return err
-		}
-		sent = append(sent, at)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	n := len(sent)
-	if n < fc.Max {
+	var oldest int64
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT created_at, COUNT(*) OVER () FROM messages
+		WHERE account_id = $1 AND phone = $2 AND created_at > $3 AND trigger_id = $4 AND status <> $5
+		ORDER BY created_at DESC LIMIT 1 OFFSET $6`,
+		m.AccountID, m.Phone, now-period, m.TriggerID, hookline.StatusCanceled, fc.Max-1).Scan(&oldest, &n)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil
+	} else if err != nil {
+		return err
 	}
-	// One more may go once all but Max-1 of them have left the period.
-	free := sent[n-fc.Max] + period
 	return &hookline.RetryAfterError{
 		Err:   hookline.Errorf(hookline.EFrequencyCapped, "This trigger already sent %d message(s) to this phone in the last %s, its frequency cap.", n, fc.Period),
-		After: time.Duration(free-now) * time.Microsecond,
+		After: time.Duration(oldest+period-now) * time.Microsecond,
 	}
 }
