@@ -48,6 +48,10 @@ type Config struct {
 	Now hookline.Clock
 	// MaxBatch bounds how many writes are committed together.
 	MaxBatch int
+	// JobBatchWait, on SQLite, is how long messages accepted for delivery
+	// may wait for later commits to share their delivery job (0: a job per
+	// commit).
+	JobBatchWait time.Duration
 }
 
 // DB is an open Hookline database.
@@ -93,7 +97,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.writer = newWriter(db, cfg.MaxBatch)
+	db.writer = newWriter(db, cfg.MaxBatch, cfg.JobBatchWait)
+	db.writer.outbox = db.dialect == SQLite
 	return db, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,10 +21,27 @@ type writer struct {
 	db       *DB
 	ops      chan *op
 	maxBatch int
-	quit     chan struct{}
-	done     chan struct{}
-	once     sync.Once
+	// outbox is set on SQLite, where the delivery_outbox row records which
+	// messages have a job.
+	outbox bool
+	// hold, when positive (SQLite only), lets the messages accepted for
+	// delivery wait up to that long, in held, so that several commits share
+	// one delivery job: River's insert, fetch and completion of a job cost
+	// as much as a few dozen webhooks, and a job per commit made them the
+	// writer's largest cost after the messages themselves. Crash safety
+	// comes from the delivery_outbox row (see flushHeld and
+	// ResumeDeliveries).
+	hold      time.Duration
+	held      []string
+	heldSince time.Time
+	quit      chan struct{}
+	done      chan struct{}
+	once      sync.Once
 }
+
+// maxHeld is how many held messages make a job at once: a full delivery job
+// (jobs.MaxDeliverBatch).
+const maxHeld = 500
 
 // op is one write request. Its fn runs inside the batch's transaction. It
 // may return a *hookline.Error only before it has written anything; any
@@ -47,13 +65,19 @@ type batch struct {
 	callbacks []string
 	// afterCommit runs once the batch is durable.
 	afterCommit []func()
+	// flushHeld asks for the held messages to get their job in this batch
+	// whatever their age (at shutdown).
+	flushHeld bool
+	// held is what the writer holds once the batch commits.
+	held      []string
+	heldSince time.Time
 }
 
-func newWriter(db *DB, maxBatch int) *writer {
+func newWriter(db *DB, maxBatch int, hold time.Duration) *writer {
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
-	return &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, quit: make(chan struct{}), done: make(chan struct{})}
+	return &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, hold: hold, quit: make(chan struct{}), done: make(chan struct{})}
 }
 
 func (w *writer) start() { go w.loop() }
@@ -90,15 +114,37 @@ func (w *writer) submit(ctx context.Context, o *op) error {
 func (w *writer) loop() {
 	defer close(w.done)
 	ops := make([]*op, 0, w.maxBatch)
+	due := time.NewTimer(time.Hour)
+	due.Stop()
 	for {
+		var dueC <-chan time.Time
+		if len(w.held) > 0 {
+			due.Reset(time.Until(w.heldSince.Add(w.hold)))
+			dueC = due.C
+		}
 		select {
 		case o := <-w.ops:
 			ops = w.gather(append(ops[:0], o))
+		case <-dueC:
+			ops = ops[:0] // a batch of nothing but the held messages' job
 		case <-w.quit:
 			w.drain()
+			w.flush()
 			return
 		}
+		due.Stop()
 		w.commit(ops)
+	}
+}
+
+// flush gives the held messages their job before the writer stops. If that
+// fails, start-up gives it them (ResumeDeliveries).
+func (w *writer) flush() {
+	if len(w.held) == 0 {
+		return
+	}
+	if _, err := w.runBatch(nil, true); err != nil {
+		slog.Warn("delivery job of held messages not inserted; the next start inserts it", "messages", len(w.held), "err", err)
 	}
 }
 
@@ -130,6 +176,14 @@ func (w *writer) drain() {
 // op is retried alone so one bad op cannot fail its neighbours.
 func (w *writer) commit(ops []*op) {
 	errs, err := w.run(ops)
+	if len(ops) == 0 {
+		if err != nil {
+			// Only the held messages' job: try again after another wait.
+			w.heldSince = time.Now()
+			slog.Warn("delivery job of held messages not inserted; retrying", "messages", len(w.held), "err", err)
+		}
+		return
+	}
 	if err == nil {
 		for i, o := range ops {
 			o.done <- errs[i]
@@ -151,6 +205,12 @@ func (w *writer) commit(ops []*op) {
 }
 
 func (w *writer) run(ops []*op) ([]error, error) {
+	return w.runBatch(ops, false)
+}
+
+// runBatch commits ops in one transaction; flushHeld inserts the job of
+// every held message, however recent.
+func (w *writer) runBatch(ops []*op, flushHeld bool) ([]error, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := w.db.write.Conn(ctx)
@@ -167,7 +227,7 @@ func (w *writer) run(ops []*op) ([]error, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{}
+	b := &batch{flushHeld: flushHeld}
 	errs := make([]error, len(ops))
 	var plain []*acceptReq
 	var inbox []*inboxReq
@@ -207,6 +267,9 @@ func (w *writer) run(ops []*op) ([]error, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
+	if w.outbox {
+		w.held, w.heldSince = b.held, b.heldSince
+	}
 	for _, f := range b.afterCommit {
 		f()
 	}
@@ -223,6 +286,9 @@ func isDomainError(err error) bool {
 
 // enqueue inserts the delivery jobs the batch asked for, in its transaction.
 func (w *writer) enqueue(ctx context.Context, tx *sql.Tx, b *batch) error {
+	if err := w.holdOrFlush(ctx, tx, b); err != nil {
+		return err
+	}
 	if len(b.deliver) > 0 && w.db.EnqueueDelivery != nil {
 		if err := w.db.EnqueueDelivery(ctx, tx, b.deliver); err != nil {
 			return fmt.Errorf("enqueue delivery: %w", err)
@@ -279,4 +345,73 @@ func (b *batch) accepted(m *hookline.Message, now int64) *hookline.Acceptance {
 	}
 	m.CreatedAt, m.UpdatedAt = fromMicros(now), fromMicros(now)
 	return &hookline.Acceptance{MessageID: m.ID, Status: m.Status}
+}
+
+// holdOrFlush decides, on SQLite, whether the batch's messages for delivery
+// wait for later commits or get their job now with those already held: once
+// a job would be full, the oldest has waited w.hold, or the writer stops.
+// The job's transaction moves delivery_outbox past every message committed
+// so far, since each now has a job (or was not for delivery now). Message
+// rowids only grow (messages are never deleted), so the queued messages
+// past it after a crash are exactly the ones held when it happened.
+func (w *writer) holdOrFlush(ctx context.Context, tx *sql.Tx, b *batch) error {
+	b.held, b.heldSince = w.held, w.heldSince
+	if !w.outbox || w.db.EnqueueDelivery == nil {
+		return nil
+	}
+	all := append(slices.Clip(w.held), b.deliver...)
+	if len(all) == 0 {
+		return nil
+	}
+	since := w.heldSince
+	if len(w.held) == 0 {
+		since = time.Now()
+	}
+	if len(all) < maxHeld && !b.flushHeld && time.Since(since) < w.hold {
+		b.deliver = nil
+		b.held, b.heldSince = all, since
+		return nil
+	}
+	b.deliver = all
+	b.held, b.heldSince = nil, time.Time{}
+	if _, err := tx.ExecContext(ctx, `UPDATE delivery_outbox SET through_rowid = (SELECT COALESCE(MAX(rowid), 0) FROM messages) WHERE id = 1`); err != nil {
+		return fmt.Errorf("delivery outbox: %w", err)
+	}
+	return nil
+}
+
+// ResumeDeliveries gives a delivery job to the messages that a crash left
+// without one: on SQLite, the queued messages past delivery_outbox's row,
+// which were held for a shared job when the process died. Call it once
+// EnqueueDelivery is set and before serving. On PostgreSQL every message
+// gets its job in its own commit, so nothing is left.
+func (db *DB) ResumeDeliveries(ctx context.Context) (int, error) {
+	if !db.writer.outbox {
+		return 0, nil
+	}
+	var n int
+	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
+		held := make(map[string]bool, len(db.writer.held))
+		for _, id := range db.writer.held {
+			held[id] = true
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM messages WHERE rowid > (SELECT through_rowid FROM delivery_outbox WHERE id = 1) AND status = 'queued' ORDER BY rowid`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !held[id] {
+				b.deliver = append(b.deliver, id)
+				n++
+			}
+		}
+		b.flushHeld = true
+		return rows.Err()
+	})
+	return n, err
 }

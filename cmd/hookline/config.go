@@ -31,6 +31,9 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	RescueAfter       time.Duration
 	FetchPollInterval time.Duration
+	// JobBatchWait is how long, on SQLite, accepted messages may wait to
+	// share a delivery job with those of later commits.
+	JobBatchWait time.Duration
 	// CallbackAllow lists networks (CIDR) status callbacks may reach even
 	// though they are private; by default only public addresses are.
 	CallbackAllow []string
@@ -66,6 +69,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout:   20 * time.Second,
 		RescueAfter:       30 * time.Second,
 		FetchPollInterval: 50 * time.Millisecond,
+		JobBatchWait:      20 * time.Millisecond,
 		CallbackRetryBase: 5 * time.Second,
 		Audio:             defaultAudioConfig(),
 		Carriers:          defaultCarrierConfig(),
@@ -95,6 +99,7 @@ func addServeFlags(fs *pflag.FlagSet, c *Config) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long SIGTERM waits for requests and jobs to finish")
 	fs.DurationVar(&c.RescueAfter, "rescue-after", c.RescueAfter, "how long a running job may go unfinished before another node takes it over")
 	fs.DurationVar(&c.FetchPollInterval, "fetch-poll-interval", c.FetchPollInterval, "how often idle workers look for new jobs")
+	fs.DurationVar(&c.JobBatchWait, "job-batch-wait", c.JobBatchWait, "SQLite: how long accepted messages may wait to share one delivery job (0: a job per commit)")
 	fs.DurationVar(&c.CallbackRetryBase, "callback-retry-base", c.CallbackRetryBase, "first retry delay of a failed status callback (doubles up to 1h, for 24h)")
 	fs.StringSliceVar(&c.CallbackAllow, "callback-allow", c.CallbackAllow, "private networks (CIDR) status callbacks may reach, like 10.0.0.0/8")
 	addAudioFlags(fs, &c.Audio)

@@ -19,7 +19,9 @@ func TestCrashLosesNothing(t *testing.T) {
 	}
 	dir := t.TempDir()
 	addr := FreeAddr(t)
-	p := StartProc(t, addr, "--data-dir", dir, "--sim-receipt-delay", "50ms", "--fetch-poll-interval", "20ms")
+	// Accepted messages wait up to 300 ms to share a delivery job, so the
+	// kill lands while some wait: the restart must give them their job.
+	p := StartProc(t, addr, "--data-dir", dir, "--sim-receipt-delay", "50ms", "--fetch-poll-interval", "20ms", "--job-batch-wait", "300ms")
 	key := RunCLI(t, "keys", "create", "--data-dir", dir)
 	hook := RunCLI(t, "triggers", "create", "--data-dir", dir, "--addr", addr, "--name", "Crash", "--body", "Hi {first}, code {last}", "--send-window", "off")
 

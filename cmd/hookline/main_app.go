@@ -59,7 +59,7 @@ func NewMain(cfg Config) *Main {
 
 // openDB opens and migrates the database (application and River tables).
 func openDB(ctx context.Context, cfg Config) (*sqlstore.DB, error) {
-	db, err := sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	db, err := sqlstore.Open(ctx, sqlstore.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, JobBatchWait: cfg.JobBatchWait})
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +174,11 @@ func (m *Main) startRiver(ctx context.Context) error {
 		return err
 	} else if n > 0 {
 		m.Logger.Info("resumed jobs of a previous run", "jobs", n)
+	}
+	if n, err := m.DB.ResumeDeliveries(ctx); err != nil {
+		return fmt.Errorf("resume deliveries: %w", err)
+	} else if n > 0 {
+		m.Logger.Info("queued messages of a previous run given their delivery job", "messages", n)
 	}
 	return m.River.Start(ctx)
 }
