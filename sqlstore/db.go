@@ -119,14 +119,17 @@ func (db *DB) openSQLite(ctx context.Context, dir string) error {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	db.dialect = SQLite
 	var err error
-	// The writer never checkpoints: a checkpoint inside a commit would stall
-	// every request waiting on it. The checkpointer does it beside it.
+	// The writer never checkpoints inside a commit, which would stall every
+	// request waiting on it: the checkpointer copies the log beside it, and
+	// the writer finishes the copy between two commits now and then so the
+	// log can start over (writer.checkpoint). A log that grew past 64 MiB is
+	// cut back to that when it starts over.
 	//
 	// The connection opens with synchronous=NORMAL, for River's bookkeeping
 	// on it; the writer switches it to FULL for each of its own transactions
 	// (see writer.durable), so every answered write is fsynced first.
 	writeDSN := strings.Replace(dsn, "synchronous(FULL)", "synchronous(NORMAL)", 1)
-	if db.write, err = openCached(writeDSN + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)"); err != nil {
+	if db.write, err = openCached(writeDSN + "&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)"); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time, and River
@@ -217,11 +220,13 @@ func (db *DB) Start() {
 	}
 }
 
-// checkpointLoop copies the WAL back into the database file a few times a
-// second. PASSIVE mode never blocks the writer or readers.
+// checkpointLoop copies the WAL back into the database file ten times a
+// second, so that the writer's own checkpoint (writer.checkpoint), which
+// lets the log restart, has little left to copy. PASSIVE mode never blocks
+// the writer or readers.
 func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
-	t := time.NewTicker(5 * time.Second)
+	t := time.NewTicker(100 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -173,4 +176,58 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestWALStaysBounded checks that the SQLite log starts over under a load
+// that never lets the writer idle, instead of growing with every commit.
+func TestWALStaysBounded(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := openStore(t, sqlstore.Config{DataDir: dir})
+	acc, err := db.FindOrCreateAccount(ctx, "wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "T", Body: "Hi", Enabled: true}
+	if err := db.CreateTrigger(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var maxWAL atomic.Int64
+	stop := make(chan struct{})
+	wal := filepath.Join(dir, "hookline.db-wal")
+	for g := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				phone := fmt.Sprintf("+1775%03d%04d", 500+g, i%10000)
+				m := &hookline.Message{ID: uuid.Must(uuid.NewV7()).String(), AccountID: tr.AccountID, TriggerID: tr.ID, Kind: hookline.KindSMS,
+					Phone: phone, Body: "Hi", Encoding: hookline.GSM7, Segments: 1, Status: hookline.StatusQueued}
+				if _, err := db.Accept(ctx, &hookline.Submission{Message: m, Contact: &hookline.Contact{AccountID: tr.AccountID, Phone: phone}}); err != nil {
+					t.Error(err)
+					return
+				}
+				if fi, err := os.Stat(wal); err == nil && fi.Size() > maxWAL.Load() {
+					maxWAL.Store(fi.Size())
+				}
+			}
+		}()
+	}
+	time.Sleep(2 * time.Second)
+	close(stop)
+	wg.Wait()
+	var pages int64
+	if err := db.ReadDB().QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("largest WAL %d bytes; database %d pages", maxWAL.Load(), pages)
+	if maxWAL.Load() > 48<<20 {
+		t.Fatalf("the WAL grew to %d bytes", maxWAL.Load())
+	}
 }
