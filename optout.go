@@ -37,6 +37,8 @@ type OptOutService interface {
 	// RemoveOptOut takes a phone off the list and reports whether it was on.
 	RemoveOptOut(ctx context.Context, accountID int64, phone string) (bool, error)
 	IsOptedOut(ctx context.Context, accountID int64, phone string) (bool, error)
+	// OptedOutAmong returns which of the phones are on the account's list.
+	OptedOutAmong(ctx context.Context, accountID int64, phones []string) (map[string]bool, error)
 	FindOptOuts(ctx context.Context, f OptOutFilter) ([]*OptOut, string, error)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -139,6 +140,42 @@ func testGate(t *testing.T, open opener) {
 	other := mustTrigger(t, db, mustAccount(t, db, "other"), hookline.TriggerSettings{})
 	if ch, err := gate.Check(ctx, &hookline.Message{ID: "o", AccountID: other.AccountID, TriggerID: other.ID, Phone: phone}); ch != nil || err != nil {
 		t.Fatalf("other account: %+v, %v; want send", ch, err)
+	}
+
+	// A job's worth at once: one list lookup per account, each message
+	// judged on its own account's list.
+	const phone2 = "+12125559876"
+	if _, err := db.AddOptOuts(ctx, other.AccountID, []string{phone2}, hookline.OptOutAPI); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*hookline.Message
+	want := map[string]bool{} // message id -> canceled
+	for i := range 600 {
+		m := &hookline.Message{ID: fmt.Sprintf("b%d", i), AccountID: acc, TriggerID: anytime.ID, Phone: fmt.Sprintf("+1212555%04d", 2000+i)}
+		switch i {
+		case 7:
+			m.Phone = phone
+			want[m.ID] = true
+		case 8:
+			m.AccountID, m.TriggerID, m.Phone = other.AccountID, other.ID, phone2
+			want[m.ID] = true
+		case 9:
+			m.AccountID, m.TriggerID = other.AccountID, other.ID
+			m.Phone = phone // opted out of acme only
+		case 10:
+			m.TriggerID, m.Phone = hookline.KeywordReplyTrigger, phone
+		}
+		batch = append(batch, m)
+	}
+	checks, err := gate.CheckAll(ctx, batch)
+	if err != nil || len(checks) != len(batch) {
+		t.Fatalf("CheckAll: %d results, %v", len(checks), err)
+	}
+	for i, ch := range checks {
+		canceled := ch != nil && ch.Status == hookline.StatusCanceled && ch.ErrorCode == hookline.ERecipientOptedOut && ch.MessageID == batch[i].ID
+		if canceled != want[batch[i].ID] || (ch != nil && !canceled) {
+			t.Fatalf("CheckAll message %s (%s, account %d): %+v, want canceled %v", batch[i].ID, batch[i].Phone, batch[i].AccountID, ch, want[batch[i].ID])
+		}
 	}
 }
 

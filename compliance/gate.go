@@ -20,7 +20,7 @@ type TriggerFinder interface {
 // Keyword replies pass: the opt-out confirmation goes to a phone that has
 // just opted out, and HELP is answered always.
 type Gate struct {
-	OptOuts  OptOutChecker
+	OptOuts  BatchOptOutChecker
 	Triggers TriggerFinder
 	Now      hookline.Clock
 
@@ -38,26 +38,59 @@ type cachedWindow struct {
 
 const triggerTTL = 5 * time.Second
 
-// Check implements jobs.Gate.
+// BatchOptOutChecker looks up many phones of an account at once.
+type BatchOptOutChecker interface {
+	OptedOutAmong(ctx context.Context, accountID int64, phones []string) (map[string]bool, error)
+}
+
+// Check checks one message: the status change to record instead of sending
+// it, or nil to send it.
 func (g *Gate) Check(ctx context.Context, m *hookline.Message) (*hookline.StatusChange, error) {
-	if m.TriggerID == hookline.KeywordReplyTrigger {
-		return nil, nil
+	changes, err := g.CheckAll(ctx, []*hookline.Message{m})
+	if err != nil {
+		return nil, err
 	}
+	return changes[0], nil
+}
+
+// CheckAll implements jobs.Gate: for each message, the status change to
+// record instead of sending it, or nil to send it. The suppression list is
+// read with one query per account (a delivery job's messages mostly share
+// one), not one per message.
+func (g *Gate) CheckAll(ctx context.Context, msgs []*hookline.Message) ([]*hookline.StatusChange, error) {
 	at := now(g.Now)
-	out, err := g.OptOuts.IsOptedOut(ctx, m.AccountID, m.Phone)
-	if err != nil {
-		return nil, err
-	} else if out {
-		return &hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusCanceled, ErrorCode: hookline.ERecipientOptedOut, At: at}, nil
+	phones := map[int64][]string{}
+	for _, m := range msgs {
+		if m.TriggerID != hookline.KeywordReplyTrigger {
+			phones[m.AccountID] = append(phones[m.AccountID], m.Phone)
+		}
 	}
-	w, err := g.window(ctx, m.TriggerID)
-	if err != nil {
-		return nil, err
+	out := map[int64]map[string]bool{}
+	for acc, ps := range phones {
+		o, err := g.OptOuts.OptedOutAmong(ctx, acc, ps)
+		if err != nil {
+			return nil, err
+		}
+		out[acc] = o
 	}
-	if until := holdUntil(w, at, m.Phone); until != nil {
-		return &hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusScheduled, ScheduledFor: until, At: at}, nil
+	changes := make([]*hookline.StatusChange, len(msgs))
+	for i, m := range msgs {
+		if m.TriggerID == hookline.KeywordReplyTrigger {
+			continue
+		}
+		if out[m.AccountID][m.Phone] {
+			changes[i] = &hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusCanceled, ErrorCode: hookline.ERecipientOptedOut, At: at}
+			continue
+		}
+		w, err := g.window(ctx, m.TriggerID)
+		if err != nil {
+			return nil, err
+		}
+		if until := holdUntil(w, at, m.Phone); until != nil {
+			changes[i] = &hookline.StatusChange{MessageID: m.ID, Status: hookline.StatusScheduled, ScheduledFor: until, At: at}
+		}
 	}
-	return nil, nil
+	return changes, nil
 }
 
 // window returns the trigger's send window. A trigger deleted since its

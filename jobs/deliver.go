@@ -38,11 +38,11 @@ type AudioSource interface {
 	Voicemail(ctx context.Context, audioID string, v *hookline.OutboundVoicemail) error
 }
 
-// Gate decides, at send time, whether a message may go now. It returns the
-// status change to record instead of sending (canceled, or scheduled for
-// later), or nil to send.
+// Gate decides, at send time, whether messages may go now. For each message
+// it returns the status change to record instead of sending (canceled, or
+// scheduled for later), or nil to send.
 type Gate interface {
-	Check(ctx context.Context, m *hookline.Message) (*hookline.StatusChange, error)
+	CheckAll(ctx context.Context, msgs []*hookline.Message) ([]*hookline.StatusChange, error)
 }
 
 // DeliverWorker hands messages to the carriers.
@@ -121,23 +121,26 @@ func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 // sortDue keeps the messages that should be sent now and returns the status
 // changes of those the gate holds back.
 func (w *DeliverWorker) sortDue(ctx context.Context, msgs []*hookline.Message) ([]*hookline.Message, []hookline.StatusChange, error) {
-	var due []*hookline.Message
-	var held []hookline.StatusChange
+	var open []*hookline.Message
 	for _, m := range msgs {
 		switch m.Status {
 		case hookline.StatusQueued, hookline.StatusScheduled, hookline.StatusSending:
-		default:
-			continue
+			open = append(open, m)
 		}
-		if w.Gate != nil {
-			c, err := w.Gate.Check(ctx, m)
-			if err != nil {
-				return nil, nil, fmt.Errorf("check %s: %w", m.ID, err)
-			}
-			if c != nil {
-				held = append(held, *c)
-				continue
-			}
+	}
+	if w.Gate == nil || len(open) == 0 {
+		return open, nil, nil
+	}
+	checks, err := w.Gate.CheckAll(ctx, open)
+	if err != nil {
+		return nil, nil, fmt.Errorf("check messages: %w", err)
+	}
+	var due []*hookline.Message
+	var held []hookline.StatusChange
+	for i, m := range open {
+		if checks[i] != nil {
+			held = append(held, *checks[i])
+			continue
 		}
 		due = append(due, m)
 	}
