@@ -70,6 +70,9 @@ type DB struct {
 	writer   *writer
 	// triggers caches triggers for the webhook path.
 	triggers triggerCache
+	// optOuts remembers accounts with empty suppression lists, for the
+	// webhook's admission check.
+	optOuts optOutCache
 
 	// EnqueueDelivery inserts, in the writer's transaction, the job that
 	// delivers the messages committed in it. It is set by the wiring

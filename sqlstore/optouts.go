@@ -30,6 +30,7 @@ func (db *DB) AddOptOuts(ctx context.Context, accountID int64, phones []string, 
 		}
 		return nil
 	})
+	db.optOuts.forget()
 	return added, err
 }
 

@@ -232,7 +232,7 @@ func (m *Main) startHTTP() error {
 		m.Server.Simulator = m.Sim
 	}
 	m.wireOps(m.Server)
-	m.Server.Admission = &compliance.Admission{OptOuts: m.DB, Now: cfg.Now}
+	m.Server.Admission = &compliance.Admission{OptOuts: m.DB.AdmissionOptOuts(), Now: cfg.Now}
 	m.Server.Audio, m.Server.AudioLibrary = m.Voicemail, m.Voicemail
 	m.Voicemail.SetMediaBase(base)
 	m.Server.OptOuts, m.Server.InboundStore, m.Server.Settings = m.DB, m.DB, m.DB
