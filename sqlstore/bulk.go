@@ -95,15 +95,23 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 			f.carrier, f.carrierID = c.Carrier, c.CarrierID
 		}
 	}
-	rows := make([]any, 0, len(order)*7)
+	// Changes that bring a carrier id (a send's "sent") and those that do
+	// not (a receipt's "delivered") take two statements, so the receipts
+	// leave the carrier-id index alone.
+	withCarrier := make([]any, 0, len(order)*7)
+	statusOnly := make([]any, 0, len(order)*5)
 	for _, id := range order {
 		f := finals[id]
-		rows = append(rows, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history, f.carrier, f.carrierID)
+		if f.carrierID != "" {
+			withCarrier = append(withCarrier, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history, f.carrier, f.carrierID)
+		} else {
+			statusOnly = append(statusOnly, id, f.status, f.code, strconv.FormatInt(f.at, 10), f.history)
+		}
 	}
 	if err := db.setCarrierIDs(ctx, tx, carriers); err != nil {
 		return err
 	}
-	if err := db.updateStatuses(ctx, tx, rows); err != nil {
+	if err := db.updateStatuses(ctx, tx, withCarrier, statusOnly); err != nil {
 		return err
 	}
 	for _, c := range slow {
@@ -235,17 +243,24 @@ func (db *DB) pendingCarrierIDs(ctx context.Context, tx *sql.Tx, changes []hookl
 }
 
 // updateStatuses moves messages given as flat (id, status, error code,
-// time in decimal unix microseconds, history entries, carrier, carrier id)
-// rows, appends the entries to their history and records the carrier id
-// where one is given (the carrier's answer comes with the "sent"): one
-// UPDATE ... FROM (VALUES ...) per chunk. The time is text so both
-// databases read every value as text and cast it.
-func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, flat []any) error {
-	return db.chunked(flat, 7, 256, 0, func(marks string, args []any) error {
+// time in decimal unix microseconds, history entries) rows, appends the
+// entries to their history and, for the withCarrier rows, which add
+// (carrier, carrier id), records the carrier id (the carrier's answer comes
+// with the "sent"): one UPDATE ... FROM (VALUES ...) per chunk. The time is
+// text so both databases read every value as text and cast it.
+func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, withCarrier, statusOnly []any) error {
+	err := db.chunked(withCarrier, 7, 256, 0, func(marks string, args []any) error {
 		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
-			history = messages.history || v.column5,
-			carrier = CASE WHEN v.column7 = '' THEN messages.carrier ELSE v.column6 END,
-			carrier_id = CASE WHEN v.column7 = '' THEN messages.carrier_id ELSE v.column7 END
+			history = messages.history || v.column5, carrier = v.column6, carrier_id = v.column7
+			FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return db.chunked(statusOnly, 5, 256, 0, func(marks string, args []any) error {
+		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
+			history = messages.history || v.column5
 			FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
