@@ -51,32 +51,31 @@ func (db *DB) FindMessageByID(ctx context.Context, accountID int64, id string) (
 // FindMessagesByIDs returns the messages with these ids, of any account.
 func (db *DB) FindMessagesByIDs(ctx context.Context, ids []string) ([]*hookline.Message, error) {
 	var out []*hookline.Message
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		chunk := ids[:n]
-		ids = ids[n:]
-		args := make([]any, len(chunk))
-		marks := make([]string, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-			marks[i] = "$" + strconv.Itoa(i+1)
-		}
-		rows, err := db.read.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
+	flat := make([]any, len(ids))
+	for i, id := range ids {
+		flat[i] = id
+	}
+	// chunked gives the IN list a few shapes with ? placeholders: a
+	// delivery job's batch has any size, and a text per size, with
+	// numbered placeholders the SQLite driver looks up one by one, cost
+	// more than reading the rows.
+	err := db.chunked(flat, 1, 500, 0, func(marks string, args []any) error {
+		rows, err := db.read.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE id IN (`+marks+`)`, args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			m, err := scanMessage(rows)
 			if err != nil {
-				rows.Close()
-				return nil, err
+				return err
 			}
 			out = append(out, m)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
