@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,18 +225,26 @@ func (db *DB) pendingCarrierIDs(ctx context.Context, tx *sql.Tx, changes []hookl
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM pending_receipts LIMIT 1) AS p`).Scan(&waiting); err != nil || waiting == 0 {
 		return found, err
 	}
-	err := db.chunked(cids, 1, 500, 0, func(marks string, args []any) error {
-		rows, err := tx.QueryContext(ctx, `SELECT carrier_id FROM pending_receipts WHERE carrier_id IN (`+marks+`)`, args...)
+	return db.stringsIn(ctx, tx, `SELECT carrier_id FROM pending_receipts WHERE carrier_id IN (%s)`, nil, cids)
+}
+
+// stringsIn runs query, whose one column is text and whose %s is an IN
+// list of values (after the statement's own head arguments), in chunks,
+// and returns the set of what it found.
+func (db *DB) stringsIn(ctx context.Context, q querier, query string, head, values []any) (map[string]bool, error) {
+	found := map[string]bool{}
+	err := db.chunked(values, 1, 500, len(head), func(marks string, args []any) error {
+		rows, err := q.QueryContext(ctx, fmt.Sprintf(query, marks), append(slices.Clip(head), args...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var cid string
-			if err := rows.Scan(&cid); err != nil {
+			var v string
+			if err := rows.Scan(&v); err != nil {
 				return err
 			}
-			found[cid] = true
+			found[v] = true
 		}
 		return rows.Err()
 	})

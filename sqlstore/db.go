@@ -100,8 +100,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.writer = newWriter(db, cfg.MaxBatch, cfg.JobBatchWait)
-	db.writer.outbox = db.dialect == SQLite
+	db.writer = newWriter(db, cfg.MaxBatch, db.dialect == SQLite, cfg.JobBatchWait)
 	return db, nil
 }
 

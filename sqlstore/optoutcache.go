@@ -46,12 +46,13 @@ func (a *AdmissionOptOuts) IsOptedOut(ctx context.Context, accountID int64, phon
 		return false, nil
 	}
 	gen := c.gen.Load()
-	var n int
-	if err := a.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM opt_outs WHERE account_id = $1 LIMIT 1) AS o`, accountID).Scan(&n); err != nil {
-		return false, err
-	}
-	if n > 0 {
-		return a.db.IsOptedOut(ctx, accountID, phone)
+	// Whether the list is empty, and whether the phone is on it, in one
+	// query.
+	var listed, out int
+	err := a.db.read.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM opt_outs WHERE account_id = $1 LIMIT 1) AS o),
+		(SELECT COUNT(*) FROM opt_outs WHERE account_id = $1 AND phone = $2)`, accountID, phone).Scan(&listed, &out)
+	if err != nil || listed > 0 {
+		return out > 0, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

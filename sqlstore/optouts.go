@@ -62,27 +62,11 @@ func (db *DB) IsOptedOut(ctx context.Context, accountID int64, phone string) (bo
 // OptedOutAmong returns which of the phones are on the account's list, with
 // one query per few hundred phones.
 func (db *DB) OptedOutAmong(ctx context.Context, accountID int64, phones []string) (map[string]bool, error) {
-	out := map[string]bool{}
 	flat := make([]any, len(phones))
 	for i, p := range phones {
 		flat[i] = p
 	}
-	err := db.chunked(flat, 1, 500, 1, func(marks string, args []any) error {
-		rows, err := db.read.QueryContext(ctx, `SELECT phone FROM opt_outs WHERE account_id = $1 AND phone IN (`+marks+`)`, append([]any{accountID}, args...)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				return err
-			}
-			out[p] = true
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.stringsIn(ctx, db.read, `SELECT phone FROM opt_outs WHERE account_id = $1 AND phone IN (%s)`, []any{accountID}, flat)
 }
 
 // FindOptOuts returns a page of the account's list, newest first.

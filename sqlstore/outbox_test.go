@@ -47,6 +47,29 @@ func (l *jobLog) count() int {
 	return len(l.jobs)
 }
 
+// mustTrigger creates an account of that name and an SMS trigger of it.
+func mustTrigger(t *testing.T, db *sqlstore.DB, account string) *hookline.Trigger {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := db.FindOrCreateAccount(ctx, account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "T", Body: "Hi", Enabled: true}
+	if err := db.CreateTrigger(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+// accept accepts a text of tr to phone and returns its id.
+func accept(db *sqlstore.DB, tr *hookline.Trigger, phone string) (string, error) {
+	m := &hookline.Message{ID: uuid.Must(uuid.NewV7()).String(), AccountID: tr.AccountID, TriggerID: tr.ID, Kind: hookline.KindSMS,
+		Phone: phone, Body: "Hi", Encoding: hookline.GSM7, Segments: 1, Status: hookline.StatusQueued}
+	_, err := db.Accept(context.Background(), &hookline.Submission{Message: m, Contact: &hookline.Contact{AccountID: tr.AccountID, Phone: phone}})
+	return m.ID, err
+}
+
 // acceptN accepts n messages of one trigger, concurrently so that they share
 // commits, and returns their ids in no particular order.
 func acceptN(t *testing.T, db *sqlstore.DB, tr *hookline.Trigger, from, n int) []string {
@@ -58,13 +81,11 @@ func acceptN(t *testing.T, db *sqlstore.DB, tr *hookline.Trigger, from, n int) [
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			phone := fmt.Sprintf("+1775538%04d", from+i)
-			m := &hookline.Message{ID: uuid.Must(uuid.NewV7()).String(), AccountID: tr.AccountID, TriggerID: tr.ID, Kind: hookline.KindSMS,
-				Phone: phone, Body: "Hi", Encoding: hookline.GSM7, Segments: 1, Status: hookline.StatusQueued}
-			if _, err := db.Accept(context.Background(), &hookline.Submission{Message: m, Contact: &hookline.Contact{AccountID: tr.AccountID, Phone: phone}}); err != nil {
+			id, err := accept(db, tr, fmt.Sprintf("+1775538%04d", from+i))
+			if err != nil {
 				errs <- err
 			}
-			ids[i] = m.ID
+			ids[i] = id
 		}()
 	}
 	wg.Wait()
@@ -89,14 +110,7 @@ func TestDeliveryOutbox(t *testing.T) {
 	db := openStore(t, sqlstore.Config{DataDir: dir, JobBatchWait: wait})
 	var log jobLog
 	db.EnqueueDelivery = log.enqueue
-	acc, err := db.FindOrCreateAccount(ctx, "outbox")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "T", Body: "Hi", Enabled: true}
-	if err := db.CreateTrigger(ctx, tr); err != nil {
-		t.Fatal(err)
-	}
+	tr := mustTrigger(t, db, "outbox")
 	start := time.Now()
 	first := acceptN(t, db, tr, 0, 40)
 	if n := log.count(); n != 0 && time.Since(start) < wait {
@@ -146,18 +160,10 @@ func TestDeliveryOutbox(t *testing.T) {
 // TestDeliveryOutboxFullJob checks that a full job's worth of waiting
 // messages gets its job at once, without waiting.
 func TestDeliveryOutboxFullJob(t *testing.T) {
-	ctx := context.Background()
 	db := openStore(t, sqlstore.Config{DataDir: t.TempDir(), JobBatchWait: time.Hour})
 	var log jobLog
 	db.EnqueueDelivery = log.enqueue
-	acc, err := db.FindOrCreateAccount(ctx, "full")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "T", Body: "Hi", Enabled: true}
-	if err := db.CreateTrigger(ctx, tr); err != nil {
-		t.Fatal(err)
-	}
+	tr := mustTrigger(t, db, "full")
 	ids := acceptN(t, db, tr, 0, 600)
 	got := log.ids()
 	if log.count() == 0 || len(got) < 500 {
@@ -186,14 +192,7 @@ func TestWALStaysBounded(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := openStore(t, sqlstore.Config{DataDir: dir})
-	acc, err := db.FindOrCreateAccount(ctx, "wal")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := &hookline.Trigger{AccountID: acc.ID, Kind: hookline.KindSMS, Name: "T", Body: "Hi", Enabled: true}
-	if err := db.CreateTrigger(ctx, tr); err != nil {
-		t.Fatal(err)
-	}
+	tr := mustTrigger(t, db, "wal")
 	var wg sync.WaitGroup
 	var maxWAL atomic.Int64
 	stop := make(chan struct{})
@@ -208,10 +207,7 @@ func TestWALStaysBounded(t *testing.T) {
 					return
 				default:
 				}
-				phone := fmt.Sprintf("+1775%03d%04d", 500+g, i%10000)
-				m := &hookline.Message{ID: uuid.Must(uuid.NewV7()).String(), AccountID: tr.AccountID, TriggerID: tr.ID, Kind: hookline.KindSMS,
-					Phone: phone, Body: "Hi", Encoding: hookline.GSM7, Segments: 1, Status: hookline.StatusQueued}
-				if _, err := db.Accept(ctx, &hookline.Submission{Message: m, Contact: &hookline.Contact{AccountID: tr.AccountID, Phone: phone}}); err != nil {
+				if _, err := accept(db, tr, fmt.Sprintf("+1775%03d%04d", 500+g, i%10000)); err != nil {
 					t.Error(err)
 					return
 				}

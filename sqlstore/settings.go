@@ -19,8 +19,10 @@ func (db *DB) FindComplianceSettings(ctx context.Context, accountID int64) (*hoo
 	return findSettings(ctx, db.read, accountID)
 }
 
+// querier is a pool or a transaction.
 type querier interface {
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 }
 
 func findSettings(ctx context.Context, q querier, accountID int64) (*hookline.ComplianceSettings, error) {

@@ -29,7 +29,7 @@ type writer struct {
 	// one delivery job: River's insert, fetch and completion of a job cost
 	// as much as a few dozen webhooks, and a job per commit made them the
 	// writer's largest cost after the messages themselves. Crash safety
-	// comes from the delivery_outbox row (see flushHeld and
+	// comes from the delivery_outbox row (see holdOrFlush and
 	// ResumeDeliveries).
 	hold      time.Duration
 	held      []string
@@ -75,11 +75,11 @@ type batch struct {
 	heldSince time.Time
 }
 
-func newWriter(db *DB, maxBatch int, hold time.Duration) *writer {
+func newWriter(db *DB, maxBatch int, outbox bool, hold time.Duration) *writer {
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
-	return &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, hold: hold, quit: make(chan struct{}), done: make(chan struct{})}
+	return &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, outbox: outbox, hold: hold, quit: make(chan struct{}), done: make(chan struct{})}
 }
 
 func (w *writer) start() { go w.loop() }
