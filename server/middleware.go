@@ -101,7 +101,11 @@ func (s *Server) withAccessLog(next http.Handler) http.Handler {
 		case webhook && sw.status < 400, r.URL.Path == "/healthz", r.URL.Path == "/readyz", r.URL.Path == "/metrics":
 			level = slog.LevelDebug
 		}
-		s.logger().Log(r.Context(), level, "http request", "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status,
+		log := s.logger()
+		if !log.Enabled(r.Context(), level) {
+			return // spares building the line's attributes
+		}
+		log.Log(r.Context(), level, "http request", "method", r.Method, "path", logPath(r.URL.Path), "status", sw.status,
 			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", requestID(r.Context()), "remote", r.RemoteAddr)
 	})
 }
