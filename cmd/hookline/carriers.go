@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"hookline"
 	"hookline/carrier/sharedrate"
@@ -69,7 +70,7 @@ func (m *Main) simulator(ctx context.Context) (*simulator.Carrier, error) {
 	if m.Sim != nil {
 		return m.Sim, nil
 	}
-	sim := simulator.New(simulator.Config{Store: m.DB, Reporter: m.DB, ReceiptDelay: m.Config.SimReceiptDelay, FailPhones: m.Config.SimFailPhones, Logger: m.Logger})
+	sim := simulator.New(simulator.Config{Store: m.DB, Reporter: m.DB, ReceiptDelay: m.Config.SimReceiptDelay, SweepEvery: sweepEvery(m.Config.SimSweepEvery), SweepAfter: m.Config.SimSweepAfter, FailPhones: m.Config.SimFailPhones, Logger: m.Logger})
 	if err := sim.Start(ctx); err != nil {
 		return nil, err
 	}
@@ -182,4 +183,13 @@ func (m *Main) closeCarriers() error {
 	}
 	m.carriers.closers = nil
 	return errors.Join(errs...)
+}
+
+// sweepEvery maps the flag's 0 (off) to the simulator's negative: its zero
+// means the default.
+func sweepEvery(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }

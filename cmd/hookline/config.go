@@ -26,6 +26,8 @@ type Config struct {
 	SMSCarrier        string
 	RVMCarrier        string
 	SimReceiptDelay   time.Duration
+	SimSweepEvery     time.Duration
+	SimSweepAfter     time.Duration
 	SimFailPhones     []string
 	DeliverWorkers    int
 	ShutdownTimeout   time.Duration
@@ -65,6 +67,8 @@ func DefaultConfig() Config {
 		SMSCarrier:        "simulator",
 		RVMCarrier:        "simulator",
 		SimReceiptDelay:   500 * time.Millisecond,
+		SimSweepEvery:     time.Second,
+		SimSweepAfter:     5 * time.Second,
 		DeliverWorkers:    16,
 		ShutdownTimeout:   20 * time.Second,
 		RescueAfter:       30 * time.Second,
@@ -94,6 +98,8 @@ func addServeFlags(fs *pflag.FlagSet, c *Config) {
 	fs.StringVar(&c.SMSCarrier, "sms-carrier", c.SMSCarrier, "carrier for texts: simulator, smpp or twilio")
 	fs.StringVar(&c.RVMCarrier, "rvm-carrier", c.RVMCarrier, "carrier for voicemail drops: simulator, sip or twilio")
 	fs.DurationVar(&c.SimReceiptDelay, "sim-receipt-delay", c.SimReceiptDelay, "simulator: delay before a delivery report")
+	fs.DurationVar(&c.SimSweepEvery, "sim-sweep-every", c.SimSweepEvery, "simulator: how often a node looks for delivery reports another node owes (0 turns it off)")
+	fs.DurationVar(&c.SimSweepAfter, "sim-sweep-after", c.SimSweepAfter, "simulator: how long past --sim-receipt-delay a report must be overdue before a sweep sends it")
 	fs.StringSliceVar(&c.SimFailPhones, "sim-fail", c.SimFailPhones, "simulator: E.164 numbers to refuse permanently")
 	fs.IntVar(&c.DeliverWorkers, "deliver-workers", c.DeliverWorkers, "delivery jobs worked at once")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long SIGTERM waits for requests and jobs to finish")

@@ -23,6 +23,7 @@ func TestFlagsReadEnvironment(t *testing.T) {
 	t.Setenv("HOOKLINE_ADDR", ":1111")
 	t.Setenv("HOOKLINE_SIM_RECEIPT_DELAY", "3s")
 	t.Setenv("HOOKLINE_SIM_FAIL", "+15005550001,+15005550002")
+	t.Setenv("HOOKLINE_SIM_SWEEP_EVERY", "250ms")
 	t.Setenv("HOOKLINE_SMPP_PASSWORD_FILE", secret)
 	if err := cmd.ParseFlags([]string{"--addr", ":2222"}); err != nil {
 		t.Fatal(err)
@@ -32,6 +33,9 @@ func TestFlagsReadEnvironment(t *testing.T) {
 	}
 	if cfg.DataDir != "/var/lib/hookline" || cfg.Addr != ":2222" || cfg.SimReceiptDelay != 3*time.Second || len(cfg.SimFailPhones) != 2 {
 		t.Fatalf("config = data %q addr %q delay %s fail %v", cfg.DataDir, cfg.Addr, cfg.SimReceiptDelay, cfg.SimFailPhones)
+	}
+	if cfg.SimSweepEvery != 250*time.Millisecond || cfg.SimSweepAfter != 5*time.Second {
+		t.Fatalf("simulator sweep every %s after %s", cfg.SimSweepEvery, cfg.SimSweepAfter)
 	}
 	if cfg.Carriers.SMPP.Password != "s3cret" {
 		t.Fatalf("SMPP password from file = %q", cfg.Carriers.SMPP.Password)
