@@ -21,14 +21,27 @@ key=$("$bin" keys create --data-dir "$dir")
 hook=$("$bin" triggers create --data-dir "$dir" --addr 127.0.0.1:$port --name Bench --body 'Hi {first|there}, your code is {last}.' --send-window off)
 echo "webhook: $hook   concurrency $c, ${secs}s per run, $rounds rounds"
 declare -a wr br
+# steal: the share of the machine's CPU time that the host gave to other
+# tenants since the last call (/proc/stat); a run with a high share measured
+# a smaller machine, and its ratio is no evidence either way.
+steal() {
+  local f total=0
+  read -r -a f < /proc/stat # cpu user nice system idle iowait irq softirq steal ...
+  for x in "${f[@]:1:8}"; do total=$((total + x)); done
+  [ -n "${last_total:-}" ] && stolen=$(( 100 * (f[8] - last_st) / (total - last_total) ))
+  last_total=$total last_st=${f[8]}
+}
+steal
 for r in $(seq "$rounds"); do
   b=$("$bin" bench --url "http://127.0.0.1:$bport/webhook/Custom/x?phone={phone}&first=Ann&last={n}" -c "$c" -d "${secs}s" --json)
+  steal; bst=$stolen
   w=$("$bin" bench --url "$hook?phone={phone}&first=Ann&last={n}" -c "$c" -d "${secs}s" --api-key "$key" --json)
+  steal; wst=$stolen
   for j in "$b" "$w"; do
     echo "$j" | grep -q '"errors":0,' || { echo "errors in a run: $j" >&2; exit 1; }
   done
-  echo "round $r baseline: $b"
-  echo "round $r webhook:  $w"
+  echo "round $r baseline (host stole ${bst}% of the CPU): $b"
+  echo "round $r webhook  (host stole ${wst}% of the CPU): $w"
   br+=("$(echo "$b" | sed -E 's/.*"rps":([0-9.]+).*/\1/')")
   wr+=("$(echo "$w" | sed -E 's/.*"rps":([0-9.]+).*/\1/')")
 done
