@@ -63,8 +63,8 @@ func TestParsePhoneNANPFastPath(t *testing.T) {
 // the metadata built into libphonenumber, every number pattern of every
 // region of calling code 1 ends in at least three unconstrained digits, so
 // a ten-digit number's validity, in any of those regions, is decided by its
-// first seven digits. (Region selection reads at most four leading digits.)
-// A libphonenumber upgrade that breaks this fails here.
+// first seven digits, and no region's leading-digits pattern, which picks the
+// region, reads more than seven. A libphonenumber upgrade that breaks this fails here.
 func TestNANPValidityBySevenDigits(t *testing.T) {
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
