@@ -57,6 +57,21 @@ type SMSSender interface {
 	SendSMS(ctx context.Context, m *OutboundSMS) (*SendResult, error)
 }
 
+// BatchSMSSender is an SMSSender that also takes many texts in one call,
+// for carriers whose cost is per call rather than per text (the simulator
+// stores a whole delivery job's texts in one write). SendSMSBatch returns
+// one outcome per text, in order, each as SendSMS would have answered.
+type BatchSMSSender interface {
+	SMSSender
+	SendSMSBatch(ctx context.Context, msgs []*OutboundSMS) []SendOutcome
+}
+
+// SendOutcome is one text's answer in a batch: a result or an error.
+type SendOutcome struct {
+	Result *SendResult
+	Err    error
+}
+
 // VoicemailSender is a carrier that drops voicemails.
 type VoicemailSender interface {
 	Name() string

@@ -28,6 +28,9 @@ type InboxStore interface {
 	// reports whether it was added: a resend after a crash is not a second
 	// delivery.
 	AddInboxEntry(ctx context.Context, e *InboxEntry) (bool, error)
+	// AddInboxEntries is AddInboxEntry for many entries in one write; added
+	// says, per entry, whether it was stored.
+	AddInboxEntries(ctx context.Context, es []*InboxEntry) (added []bool, err error)
 	FindInbox(ctx context.Context, accountID int64, phone string) ([]*InboxEntry, error)
 	// PendingReceipts returns entries whose delivery report was not sent.
 	PendingReceipts(ctx context.Context) ([]*InboxEntry, error)

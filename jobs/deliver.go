@@ -150,6 +150,9 @@ func (w *DeliverWorker) sortDue(ctx context.Context, msgs []*hookline.Message) (
 // sendAll sends concurrently and returns the resulting status changes and,
 // if any send failed transiently, an error so River retries the job.
 func (w *DeliverWorker) sendAll(ctx context.Context, msgs []*hookline.Message, lastAttempt bool) ([]hookline.StatusChange, error) {
+	if b, ok := w.SMS.(hookline.BatchSMSSender); ok && allTexts(msgs) && len(msgs) > 0 {
+		return w.sendBatch(ctx, b, msgs, lastAttempt)
+	}
 	n := w.Concurrency
 	if n <= 0 {
 		n = 64
@@ -178,6 +181,33 @@ func (w *DeliverWorker) sendAll(ctx context.Context, msgs []*hookline.Message, l
 	return changes, transient
 }
 
+// sendBatch hands texts to a carrier that takes them in one call, and
+// returns what sendAll would.
+func (w *DeliverWorker) sendBatch(ctx context.Context, b hookline.BatchSMSSender, msgs []*hookline.Message, lastAttempt bool) ([]hookline.StatusChange, error) {
+	out := make([]*hookline.OutboundSMS, len(msgs))
+	for i, m := range msgs {
+		out[i] = &hookline.OutboundSMS{MessageID: m.ID, From: m.From, To: m.Phone, Body: m.Body}
+	}
+	start := time.Now()
+	results := b.SendSMSBatch(ctx, out)
+	took := time.Since(start)
+	changes := make([]hookline.StatusChange, 0, len(msgs))
+	var transient error
+	for i, m := range msgs {
+		r := results[i]
+		if w.Observe != nil {
+			w.Observe(b.Name(), took, r.Err)
+		}
+		c, err := w.outcome(m, r.Result, b.Name(), r.Err)
+		if err != nil && !hookline.IsPermanent(err) && !lastAttempt {
+			transient = err
+			continue
+		}
+		changes = append(changes, c)
+	}
+	return changes, transient
+}
+
 // send hands one message to its carrier and returns the change to record.
 func (w *DeliverWorker) send(ctx context.Context, m *hookline.Message) (hookline.StatusChange, error) {
 	start := time.Now()
@@ -185,6 +215,11 @@ func (w *DeliverWorker) send(ctx context.Context, m *hookline.Message) (hookline
 	if w.Observe != nil {
 		w.Observe(carrier, time.Since(start), err)
 	}
+	return w.outcome(m, res, carrier, err)
+}
+
+// outcome is the status change that a send's result or error records.
+func (w *DeliverWorker) outcome(m *hookline.Message, res *hookline.SendResult, carrier string, err error) (hookline.StatusChange, error) {
 	if err != nil {
 		code, status := "carrier_error", hookline.StatusFailed
 		var ce *hookline.CarrierError

@@ -10,16 +10,29 @@ import (
 
 var _ hookline.InboxStore = (*DB)(nil)
 
-// inboxReq is a simulated delivery waiting in the writer.
+// inboxReq is simulated deliveries waiting in the writer.
 type inboxReq struct {
-	e     *hookline.InboxEntry
-	added bool
+	es    []*hookline.InboxEntry
+	added []bool
 }
 
-// AddInboxEntry stores a simulated delivery once per message. Deliveries
-// that reach the writer together are inserted by one statement.
+// AddInboxEntry stores a simulated delivery once per message.
 func (db *DB) AddInboxEntry(ctx context.Context, e *hookline.InboxEntry) (bool, error) {
-	req := &inboxReq{e: e}
+	added, err := db.AddInboxEntries(ctx, []*hookline.InboxEntry{e})
+	if err != nil {
+		return false, err
+	}
+	return added[0], nil
+}
+
+// AddInboxEntries stores simulated deliveries once per message. Entries that
+// reach the writer together, from one call or several, are inserted by a few
+// statements.
+func (db *DB) AddInboxEntries(ctx context.Context, es []*hookline.InboxEntry) ([]bool, error) {
+	req := &inboxReq{es: es, added: make([]bool, len(es))}
+	if len(es) == 0 {
+		return req.added, nil
+	}
 	err := db.writer.submit(ctx, &op{inbox: req, fn: func(ctx context.Context, tx *sql.Tx, _ *batch) error {
 		return db.addInboxBulk(ctx, tx, []*inboxReq{req})
 	}})
@@ -29,15 +42,20 @@ func (db *DB) AddInboxEntry(ctx context.Context, e *hookline.InboxEntry) (bool, 
 // addInboxBulk inserts entries, skipping messages already delivered, and
 // marks which were new.
 func (db *DB) addInboxBulk(ctx context.Context, tx *sql.Tx, reqs []*inboxReq) error {
-	rows := make([]any, 0, len(reqs)*8)
-	byID := make(map[string]*inboxReq, len(reqs))
+	type slot struct {
+		r *inboxReq
+		i int
+	}
+	var rows []any
+	byID := map[string]slot{}
 	for _, r := range reqs {
-		e := r.e
-		if byID[e.MessageID] != nil {
-			continue
+		for i, e := range r.es {
+			if _, dup := byID[e.MessageID]; dup {
+				continue
+			}
+			byID[e.MessageID] = slot{r, i}
+			rows = append(rows, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
 		}
-		byID[e.MessageID] = r
-		rows = append(rows, e.MessageID, e.Phone, e.From, e.Kind, e.Body, e.AudioID, e.DurationMS, e.ReceivedAt.UnixMicro())
 	}
 	return db.chunked(rows, 8, 100, 0, func(marks string, args []any) error {
 		rs, err := tx.QueryContext(ctx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
@@ -51,7 +69,8 @@ func (db *DB) addInboxBulk(ctx context.Context, tx *sql.Tx, reqs []*inboxReq) er
 			if err := rs.Scan(&id); err != nil {
 				return err
 			}
-			byID[id].added = true
+			s := byID[id]
+			s.r.added[s.i] = true
 		}
 		return rs.Err()
 	})

@@ -54,7 +54,7 @@ type op struct {
 	// accept, when set, marks a plain webhook submission that the batch
 	// commits together with the others (fn is its one-by-one fallback).
 	accept *acceptReq
-	// inbox, likewise, is a simulated delivery committed with the others.
+	// inbox, likewise, is simulated deliveries committed with the others.
 	inbox *inboxReq
 	done  chan error
 }

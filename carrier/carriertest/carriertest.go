@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,6 +88,13 @@ func RunSMS(t *testing.T, newHarness func(t *testing.T) *SMSHarness) {
 			t.Fatal("failed report has no error code")
 		}
 	})
+	t.Run("Batch", func(t *testing.T) {
+		h := newHarness(t)
+		if _, ok := h.Sender.(hookline.BatchSMSSender); !ok {
+			t.Skip("adapter takes texts one by one")
+		}
+		batch(t, h)
+	})
 	t.Run("Canceled", func(t *testing.T) {
 		h := newHarness(t)
 		c, cancel := context.WithCancel(context.Background())
@@ -134,6 +142,87 @@ func sendAndExpect(t *testing.T, h *SMSHarness, phone, body string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// batch sends texts in one SendSMSBatch call, a refused number among them
+// when the peer can be told to refuse one: each answers as SendSMS would, in
+// order, and the others are received and reported delivered.
+func batch(t *testing.T, h *SMSHarness) {
+	t.Helper()
+	b := h.Sender.(hookline.BatchSMSSender)
+	msgs := []*hookline.OutboundSMS{
+		{MessageID: newID(), From: h.From, To: "+15005550111", Body: "First of a batch"},
+		{MessageID: newID(), From: h.From, To: "+15005550112", Body: "Second of a batch 👋"},
+	}
+	fail := -1
+	if h.FailPhone != "" {
+		fail = 1
+		msgs = slices.Insert(msgs, fail, &hookline.OutboundSMS{MessageID: newID(), From: h.From, To: h.FailPhone, Body: "refused"})
+	}
+	out := b.SendSMSBatch(ctx(t), msgs)
+	if len(out) != len(msgs) {
+		t.Fatalf("SendSMSBatch answered %d outcomes for %d texts", len(out), len(msgs))
+	}
+	sent := map[string]string{} // message id: carrier id, for those a receipt follows
+	for i, m := range msgs {
+		o := out[i]
+		switch {
+		case i == fail && o.Err != nil:
+			if !hookline.IsPermanent(o.Err) {
+				t.Fatalf("text to the refused number: %v, want a permanent CarrierError", o.Err)
+			}
+		case o.Err != nil || o.Result == nil || o.Result.CarrierID == "":
+			t.Fatalf("text %d to %s: result %+v, error %v", i, m.To, o.Result, o.Err)
+		case o.Result.Status == hookline.StatusSent:
+			sent[m.MessageID] = o.Result.CarrierID
+		}
+	}
+	for id, r := range waitReports(t, h.Reports, sent) {
+		refused := fail >= 0 && id == msgs[fail].MessageID
+		if refused == (r.Status == hookline.StatusDelivered) {
+			t.Fatalf("message %s (refused %v): receipt status %s (%s)", id, refused, r.Status, r.ErrorCode)
+		}
+	}
+	if h.Received == nil {
+		return
+	}
+	deadline := time.Now().Add(Timeout)
+	for i, m := range msgs {
+		for i != fail && !slices.Contains(h.Received(m.To), m.Body) {
+			if time.Now().After(deadline) {
+				t.Fatalf("peer did not receive %q for %s; got %q", m.Body, m.To, h.Received(m.To))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// waitReports waits for a report of each message of want (message id:
+// carrier id), in any order.
+func waitReports(t *testing.T, reports <-chan hookline.StatusReport, want map[string]string) map[string]hookline.StatusReport {
+	t.Helper()
+	byCarrier := map[string]string{}
+	for id, cid := range want {
+		byCarrier[cid] = id
+	}
+	got := map[string]hookline.StatusReport{}
+	timer := time.NewTimer(Timeout)
+	defer timer.Stop()
+	for len(got) < len(want) {
+		select {
+		case r := <-reports:
+			id := r.MessageID
+			if _, ok := want[id]; !ok {
+				id = byCarrier[r.CarrierID]
+			}
+			if _, ok := want[id]; ok {
+				got[id] = r
+			}
+		case <-timer.C:
+			t.Fatalf("status reports within %s: %d of %d", Timeout, len(got), len(want))
+		}
+	}
+	return got
 }
 
 // RunVoicemail runs the voicemail conformance suite.

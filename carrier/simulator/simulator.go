@@ -53,14 +53,14 @@ type Carrier struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	// due carries message ids whose delivery report is due.
-	due      chan string
+	due      chan []string
 	loopDone chan struct{}
 	// sweepDone is closed when the sweep loop ends; nil until Start.
 	sweepDone chan struct{}
 }
 
 var (
-	_ hookline.SMSSender       = (*Carrier)(nil)
+	_ hookline.BatchSMSSender  = (*Carrier)(nil)
 	_ hookline.VoicemailSender = (*Carrier)(nil)
 )
 
@@ -79,7 +79,7 @@ func New(cfg Config) *Carrier {
 	if cfg.SweepAfter <= 0 {
 		cfg.SweepAfter = 5 * time.Second
 	}
-	c := &Carrier{cfg: cfg, failures: map[string]*failure{}, due: make(chan string, 1024), loopDone: make(chan struct{})}
+	c := &Carrier{cfg: cfg, failures: map[string]*failure{}, due: make(chan []string, 64), loopDone: make(chan struct{})}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	go c.receiptLoop()
 	for _, p := range cfg.FailPhones {
@@ -98,9 +98,11 @@ func (c *Carrier) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range pending {
-		c.scheduleReceipt(e.MessageID, c.cfg.ReceiptDelay)
+	ids := make([]string, len(pending))
+	for i, e := range pending {
+		ids[i] = e.MessageID
 	}
+	c.scheduleReceipts(ids, c.cfg.ReceiptDelay)
 	if c.cfg.SweepEvery > 0 && c.sweepDone == nil {
 		c.sweepDone = make(chan struct{})
 		go c.sweepLoop()
@@ -161,25 +163,68 @@ func (c *Carrier) SendVoicemail(ctx context.Context, v *hookline.OutboundVoicema
 }
 
 func (c *Carrier) deliver(ctx context.Context, e *hookline.InboxEntry) (*hookline.SendResult, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, &hookline.CarrierError{Code: "sim_canceled", Err: err}
-	}
-	if err := c.check(e.Phone); err != nil {
-		return nil, err
-	}
-	e.ReceivedAt = c.cfg.Now().UTC()
-	added, err := c.cfg.Store.AddInboxEntry(ctx, e)
-	if err != nil {
-		return nil, &hookline.CarrierError{Code: "sim_store", Err: err}
-	}
-	if added {
-		c.scheduleReceipt(e.MessageID, c.cfg.ReceiptDelay)
-	}
-	return &hookline.SendResult{CarrierID: "sim-" + e.MessageID, Status: hookline.StatusSent}, nil
+	out := c.deliverAll(ctx, []*hookline.InboxEntry{e})
+	return out[0].Result, out[0].Err
 }
 
-// scheduleReceipt queues a delivery report due after delay.
-func (c *Carrier) scheduleReceipt(messageID string, delay time.Duration) {
+// SendSMSBatch delivers texts to their simulated phones with one write.
+func (c *Carrier) SendSMSBatch(ctx context.Context, msgs []*hookline.OutboundSMS) []hookline.SendOutcome {
+	es := make([]*hookline.InboxEntry, len(msgs))
+	for i, m := range msgs {
+		es[i] = &hookline.InboxEntry{MessageID: m.MessageID, Phone: m.To, From: m.From, Kind: hookline.KindSMS, Body: m.Body}
+	}
+	return c.deliverAll(ctx, es)
+}
+
+// deliverAll puts the entries whose phones accept them in their inboxes,
+// in one write, and schedules their delivery reports.
+func (c *Carrier) deliverAll(ctx context.Context, es []*hookline.InboxEntry) []hookline.SendOutcome {
+	out := make([]hookline.SendOutcome, len(es))
+	if err := ctx.Err(); err != nil {
+		for i := range out {
+			out[i].Err = &hookline.CarrierError{Code: "sim_canceled", Err: err}
+		}
+		return out
+	}
+	now := c.cfg.Now().UTC()
+	var take []*hookline.InboxEntry
+	var at []int
+	for i, e := range es {
+		if err := c.check(e.Phone); err != nil {
+			out[i].Err = err
+			continue
+		}
+		e.ReceivedAt = now
+		take = append(take, e)
+		at = append(at, i)
+	}
+	if len(take) == 0 {
+		return out
+	}
+	added, err := c.cfg.Store.AddInboxEntries(ctx, take)
+	if err != nil {
+		for _, i := range at {
+			out[i].Err = &hookline.CarrierError{Code: "sim_store", Err: err}
+		}
+		return out
+	}
+	var due []string
+	for j, e := range take {
+		if added[j] {
+			due = append(due, e.MessageID)
+		}
+		out[at[j]].Result = &hookline.SendResult{CarrierID: "sim-" + e.MessageID, Status: hookline.StatusSent}
+	}
+	c.scheduleReceipts(due, c.cfg.ReceiptDelay)
+	return out
+}
+
+// scheduleReceipts queues the delivery reports of messageIDs, due after
+// delay: one timer for the lot.
+func (c *Carrier) scheduleReceipts(messageIDs []string, delay time.Duration) {
+	if len(messageIDs) == 0 {
+		return
+	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
@@ -193,7 +238,7 @@ func (c *Carrier) scheduleReceipt(messageID string, delay time.Duration) {
 			}
 		}
 		select {
-		case c.due <- messageID:
+		case c.due <- messageIDs:
 		case <-c.ctx.Done():
 		}
 	}()
@@ -206,21 +251,25 @@ func (c *Carrier) receiptLoop() {
 	for {
 		var ids []string
 		select {
-		case id := <-c.due:
-			ids = append(ids, id)
+		case batch := <-c.due:
+			ids = append(ids, batch...)
 		case <-c.ctx.Done():
 			return
 		}
 	gather:
 		for len(ids) < 1000 {
 			select {
-			case id := <-c.due:
-				ids = append(ids, id)
+			case batch := <-c.due:
+				ids = append(ids, batch...)
 			default:
 				break gather
 			}
 		}
-		_ = c.sendReceipts(ids) // logged; the sweep sends them later
+		for len(ids) > 0 {
+			n := min(len(ids), 1000)
+			_ = c.sendReceipts(ids[:n]) // logged; the sweep sends them later
+			ids = ids[n:]
+		}
 	}
 }
 

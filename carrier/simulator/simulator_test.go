@@ -94,6 +94,37 @@ func TestSimulatorResendIsNotASecondDelivery(t *testing.T) {
 	}
 }
 
+// TestSimulatorBatchResend sends, in one batch, a message already
+// delivered and a new one twice: each phone keeps one entry, and only the
+// new message gets a report.
+func TestSimulatorBatchResend(t *testing.T) {
+	c, db, reports := newCarrier(t)
+	old := &hookline.OutboundSMS{MessageID: "0193a000-0000-7000-8000-000000000011", To: "+15005550131", Body: "old"}
+	if _, err := c.SendSMS(context.Background(), old); err != nil {
+		t.Fatal(err)
+	}
+	<-reports
+	fresh := &hookline.OutboundSMS{MessageID: "0193a000-0000-7000-8000-000000000012", To: "+15005550132", Body: "new"}
+	for i, o := range c.SendSMSBatch(context.Background(), []*hookline.OutboundSMS{old, fresh, fresh}) {
+		if o.Err != nil || o.Result.CarrierID == "" {
+			t.Fatalf("outcome %d: %+v %v", i, o.Result, o.Err)
+		}
+	}
+	if r := <-reports; r.MessageID != fresh.MessageID {
+		t.Fatalf("report for %s, want %s", r.MessageID, fresh.MessageID)
+	}
+	select {
+	case r := <-reports:
+		t.Fatalf("second report %+v", r)
+	case <-time.After(100 * time.Millisecond):
+	}
+	for _, m := range []*hookline.OutboundSMS{old, fresh} {
+		if got := inbox(t, db, m.To); len(got) != 1 {
+			t.Fatalf("%s received %q, want one text", m.To, got)
+		}
+	}
+}
+
 // TestSimulatorTransientFailure fails a number twice, then delivers.
 func TestSimulatorTransientFailure(t *testing.T) {
 	c, _, _ := newCarrier(t)
