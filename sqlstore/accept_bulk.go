@@ -47,7 +47,7 @@ func (db *DB) acceptBulk(ctx context.Context, tx *sql.Tx, b *batch, reqs []*acce
 		msgs = append(msgs, m.ID, m.AccountID, m.TriggerID, m.Kind, m.Phone, m.From, m.Body, m.Encoding, m.Segments, m.AudioID, m.Status, scheduled, now, now, historyEntry(m.Status, "", now))
 	}
 	err := db.chunked(msgs, 15, 64, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at, history) VALUES `+marks, args...)
+		_, err := tx.ExecContext(ctx, `INSERT `+db.orFail()+`INTO messages (id, account_id, trigger_id, kind, phone, from_addr, body, encoding, segments, audio_id, status, scheduled_for, created_at, updated_at, history) VALUES `+marks, args...)
 		return err
 	})
 	if err != nil {
@@ -91,7 +91,7 @@ func (db *DB) upsertContacts(ctx context.Context, tx *sql.Tx, reqs []*acceptReq,
 		rows = append(rows, c.AccountID, c.Phone, c.First, c.Last, c.Email, now, now)
 	}
 	return db.chunked(rows, 7, 128, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO contacts (account_id, phone, first_name, last_name, email, created_at, updated_at) VALUES `+marks+`
+		_, err := tx.ExecContext(ctx, `INSERT `+db.orFail()+`INTO contacts (account_id, phone, first_name, last_name, email, created_at, updated_at) VALUES `+marks+`
 			ON CONFLICT (account_id, phone) DO UPDATE SET
 				first_name = CASE WHEN excluded.first_name <> '' THEN excluded.first_name ELSE contacts.first_name END,
 				last_name = CASE WHEN excluded.last_name <> '' THEN excluded.last_name ELSE contacts.last_name END,

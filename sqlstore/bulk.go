@@ -136,7 +136,7 @@ func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
 		return nil
 	}
 	return db.chunked(flat, 3, 300, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+		_, err := tx.ExecContext(ctx, `UPDATE OR FAIL messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
 }
@@ -259,7 +259,7 @@ func (db *DB) stringsIn(ctx context.Context, q querier, query string, head, valu
 // text so both databases read every value as text and cast it.
 func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, withCarrier, statusOnly []any) error {
 	err := db.chunked(withCarrier, 7, 256, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
+		_, err := tx.ExecContext(ctx, `UPDATE `+db.orFail()+`messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
 			history = messages.history || v.column5, carrier = v.column6, carrier_id = v.column7
 			FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
@@ -268,7 +268,7 @@ func (db *DB) updateStatuses(ctx context.Context, tx *sql.Tx, withCarrier, statu
 		return err
 	}
 	return db.chunked(statusOnly, 5, 256, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `UPDATE messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
+		_, err := tx.ExecContext(ctx, `UPDATE `+db.orFail()+`messages SET status = v.column2, error_code = v.column3, updated_at = CAST(v.column4 AS BIGINT),
 			history = messages.history || v.column5
 			FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err

@@ -171,6 +171,21 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 // Dialect returns the backend in use.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
+// orFail is the conflict clause of the writer's multi-row statements: "OR
+// FAIL " on SQLite, nothing on PostgreSQL (which has no such clause). A
+// statement that changes several rows and might stop part-way on a
+// constraint (the default, OR ABORT) makes SQLite copy every page it touches
+// into a statement journal first, to undo its own part; past 64 KiB that
+// journal is a temporary file, opened, written and closed per statement.
+// The writer never needs that: an error in a statement aborts the whole
+// transaction, which is rolled back and its ops retried one by one.
+func (db *DB) orFail() string {
+	if db.dialect == SQLite {
+		return "OR FAIL "
+	}
+	return ""
+}
+
 // WriteDB returns the pool that River must share.
 func (db *DB) WriteDB() *sql.DB { return db.write }
 

@@ -58,7 +58,7 @@ func (db *DB) addInboxBulk(ctx context.Context, tx *sql.Tx, reqs []*inboxReq) er
 		}
 	}
 	return db.chunked(rows, 8, 100, 0, func(marks string, args []any) error {
-		rs, err := tx.QueryContext(ctx, `INSERT INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
+		rs, err := tx.QueryContext(ctx, `INSERT `+db.orFail()+`INTO simulator_inbox (message_id, phone, from_addr, kind, body, audio_id, duration_ms, received_at) VALUES `+marks+`
 			ON CONFLICT (message_id) DO NOTHING RETURNING message_id`, args...)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func (db *DB) MarkReceipted(ctx context.Context, messageIDs []string, status hoo
 	return db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
 		now := db.micros()
 		return db.chunked(args, 1, 500, 2, func(marks string, chunk []any) error {
-			_, err := tx.ExecContext(ctx, `UPDATE simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id IN (`+marks+`)`,
+			_, err := tx.ExecContext(ctx, `UPDATE `+db.orFail()+`simulator_inbox SET receipt_status = $1, receipt_at = $2 WHERE message_id IN (`+marks+`)`,
 				append([]any{status, now}, chunk...)...)
 			return err
 		})
