@@ -54,7 +54,9 @@ func (db *DB) acceptBulk(ctx context.Context, tx *sql.Tx, b *batch, reqs []*acce
 		return err
 	}
 	for _, r := range reqs {
-		r.acc = b.accepted(r.sub.Message, now)
+		m := r.sub.Message
+		r.acc = b.accepted(m, now)
+		b.stage(m.ID, &msgState{status: m.Status, cb: callbackTarget{MessageID: m.ID, AccountID: m.AccountID, TriggerID: m.TriggerID, Phone: m.Phone}})
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ type msgState struct {
 // a reschedule, a receipt that was waiting for the carrier id) take the
 // one-by-one path, after the others, in their order.
 func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, changes []hookline.StatusChange) error {
-	state, err := db.loadStates(ctx, tx, changes)
+	state, err := db.loadStates(ctx, tx, b, changes)
 	if err != nil {
 		return err
 	}
@@ -115,6 +115,11 @@ func (db *DB) applyChangesBulk(ctx context.Context, tx *sql.Tx, b *batch, change
 	if err := db.updateStatuses(ctx, tx, withCarrier, statusOnly); err != nil {
 		return err
 	}
+	for id, st := range state {
+		if !slowMsg[id] {
+			b.stage(id, &st)
+		}
+	}
 	for _, c := range slow {
 		if err := db.applyChange(ctx, tx, b, c); err != nil {
 			return err
@@ -141,19 +146,26 @@ func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
 	})
 }
 
-// loadStates reads the messages that changes name, then the callback URLs
-// of their triggers (few, so a second small query beats a join per row).
-func (db *DB) loadStates(ctx context.Context, tx *sql.Tx, changes []hookline.StatusChange) (map[string]msgState, error) {
+// loadStates reads the messages that changes name (those the writer's
+// state cache does not hold), then the callback URLs of their triggers (few,
+// so a second small query beats a join per row).
+func (db *DB) loadStates(ctx context.Context, tx *sql.Tx, b *batch, changes []hookline.StatusChange) (map[string]msgState, error) {
 	state := make(map[string]msgState, len(changes))
-	ids := make([]any, 0, len(changes))
-	for _, c := range changes {
-		if _, dup := state[c.MessageID]; !dup {
-			state[c.MessageID] = msgState{}
-			ids = append(ids, c.MessageID)
-		}
-	}
-	clear(state)
+	seen := make(map[string]bool, len(changes))
 	triggers := map[string]string{}
+	var ids []any
+	for _, c := range changes {
+		if seen[c.MessageID] {
+			continue
+		}
+		seen[c.MessageID] = true
+		if st, ok := b.cachedState(c.MessageID); ok {
+			state[c.MessageID] = st
+			triggers[st.cb.TriggerID] = ""
+			continue
+		}
+		ids = append(ids, c.MessageID)
+	}
 	err := db.chunked(ids, 1, 500, 0, func(marks string, args []any) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, status, carrier_id, account_id, trigger_id, phone FROM messages WHERE id IN (`+marks+`)`, args...)
 		if err != nil {

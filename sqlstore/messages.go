@@ -184,6 +184,7 @@ func (db *DB) ApplyStatusChanges(ctx context.Context, changes []hookline.StatusC
 // applyChange moves one message forward. A change that would move it back
 // (a late "sent" after "delivered") only records the carrier id.
 func (db *DB) applyChange(ctx context.Context, tx *sql.Tx, b *batch, c hookline.StatusChange) error {
+	b.stage(c.MessageID, nil)
 	var cur hookline.MessageStatus
 	var carrierID string
 	cb := callbackTarget{MessageID: c.MessageID}

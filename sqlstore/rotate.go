@@ -18,7 +18,7 @@ func (db *DB) RotateTrigger(ctx context.Context, accountID int64, id string) (*h
 		return nil, errTriggerNotFound()
 	}
 	newID := uuid.NewString()
-	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, _ *batch) error {
+	err := db.writer.do(ctx, func(ctx context.Context, tx *sql.Tx, b *batch) error {
 		var n int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM triggers WHERE id = $1 AND account_id = $2`, id, accountID).Scan(&n)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -30,6 +30,7 @@ func (db *DB) RotateTrigger(ctx context.Context, accountID int64, id string) (*h
 		if _, err := tx.ExecContext(ctx, `UPDATE triggers SET id = $1, updated_at = $2 WHERE id = $3`, newID, db.micros(), id); err != nil {
 			return err
 		}
+		b.clearStates = true // the cached states name the old trigger id
 		_, err = tx.ExecContext(ctx, `UPDATE messages SET trigger_id = $1 WHERE trigger_id = $2 AND account_id = $3`, newID, id, accountID)
 		return err
 	})

@@ -39,6 +39,8 @@ type writer struct {
 	once      sync.Once
 	// commits counts the writer's transactions, for checkpoint.
 	commits int
+	// states, on SQLite, remembers the messages' state (statecache.go).
+	states *stateCache
 }
 
 // maxHeld is how many held messages make a job at once: a full delivery job
@@ -73,13 +75,23 @@ type batch struct {
 	// held is what the writer holds once the batch commits.
 	held      []string
 	heldSince time.Time
+	// states is what the batch wrote of its messages' state, for the
+	// writer's state cache (nil on PostgreSQL); clearStates empties the
+	// cache instead.
+	cache       *stateCache
+	states      map[string]*msgState
+	clearStates bool
 }
 
 func newWriter(db *DB, maxBatch int, outbox bool, hold time.Duration) *writer {
 	if maxBatch <= 0 {
 		maxBatch = 512
 	}
-	return &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, outbox: outbox, hold: hold, quit: make(chan struct{}), done: make(chan struct{})}
+	w := &writer{db: db, ops: make(chan *op, 4096), maxBatch: maxBatch, outbox: outbox, hold: hold, quit: make(chan struct{}), done: make(chan struct{})}
+	if outbox { // SQLite: this process is the database's only writer
+		w.states = newStateCache(1 << 15)
+	}
+	return w
 }
 
 func (w *writer) start() { go w.loop() }
@@ -258,7 +270,7 @@ func (w *writer) runBatch(ops []*op, flushHeld bool) ([]error, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	b := &batch{flushHeld: flushHeld}
+	b := &batch{flushHeld: flushHeld, cache: w.states}
 	errs := make([]error, len(ops))
 	var plain []*acceptReq
 	var inbox []*inboxReq
@@ -300,6 +312,9 @@ func (w *writer) runBatch(ops []*op, flushHeld bool) ([]error, error) {
 	}
 	if w.outbox {
 		w.held, w.heldSince = b.held, b.heldSince
+	}
+	if w.states != nil {
+		w.states.apply(b)
 	}
 	for _, f := range b.afterCommit {
 		f()

@@ -24,8 +24,9 @@ func TestFailedBatchLeavesNoPartialStatement(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	db.Start()
-	t.Cleanup(func() { db.Close() })
+	// The batch is committed below from this goroutine, as the writer's
+	// loop would; the loop starts after it.
+	t.Cleanup(func() { db.Start(); db.Close() })
 
 	now := time.Now()
 	req := &inboxReq{es: []*hookline.InboxEntry{
