@@ -118,8 +118,33 @@ func envName(flag string) string {
 }
 
 // bindEnv sets every flag not given on the command line from its
-// HOOKLINE_* variable, or from the file named by HOOKLINE_*_FILE.
+// HOOKLINE_* variable, or from the file named by HOOKLINE_*_FILE, then
+// refuses negative durations.
 func bindEnv(cmd *cobra.Command) error {
+	if err := setFromEnv(cmd); err != nil {
+		return err
+	}
+	return checkDurations(cmd.Flags())
+}
+
+// checkDurations refuses a negative value in any duration flag: none has a
+// meaning for one, and each would otherwise act as zero or fall back to its
+// default without a word.
+func checkDurations(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		if err != nil || f.Value.Type() != "duration" {
+			return
+		}
+		if d, perr := time.ParseDuration(f.Value.String()); perr == nil && d < 0 {
+			err = fmt.Errorf("--%s (or %s) is %s: a duration must not be negative", f.Name, envName(f.Name), f.Value)
+		}
+	})
+	return err
+}
+
+// setFromEnv is bindEnv's first step.
+func setFromEnv(cmd *cobra.Command) error {
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if err != nil || f.Changed {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +48,43 @@ func TestFlagsReadEnvironment(t *testing.T) {
 	addServeFlags(cmd2.Flags(), &cfg2)
 	if err := bindEnv(cmd2); err == nil {
 		t.Fatal("a malformed HOOKLINE_SIM_RECEIPT_DELAY was accepted")
+	}
+}
+
+// TestNegativeDurationsRefused checks that no duration flag takes a negative
+// value, from the command line or from its variable.
+func TestNegativeDurationsRefused(t *testing.T) {
+	{ // zero is a value: --sim-sweep-every 0 turns the sweep off
+		cfg := DefaultConfig()
+		cmd := &cobra.Command{Use: "serve"}
+		addServeFlags(cmd.Flags(), &cfg)
+		if err := cmd.ParseFlags([]string{"--sim-sweep-every", "0"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := bindEnv(cmd); err != nil {
+			t.Fatalf("zero refused: %v", err)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		env  string
+	}{
+		{args: []string{"--sim-sweep-after", "-5s"}},
+		{args: []string{"--audio-cache-ttl=-1m"}},
+		{env: "HOOKLINE_SIM_RECEIPT_DELAY"},
+	} {
+		cfg := DefaultConfig()
+		cmd := &cobra.Command{Use: "serve"}
+		addServeFlags(cmd.Flags(), &cfg)
+		if c.env != "" {
+			t.Setenv(c.env, "-100ms")
+		}
+		if err := cmd.ParseFlags(c.args); err != nil {
+			t.Fatal(err)
+		}
+		err := bindEnv(cmd)
+		if err == nil || !strings.Contains(err.Error(), "must not be negative") {
+			t.Errorf("%v %s: error %v, want a refusal", c.args, c.env, err)
+		}
 	}
 }
