@@ -42,7 +42,7 @@ func freePorts(t *testing.T, n int) int {
 	portMu.Lock()
 	defer portMu.Unlock()
 	for range 200 {
-		base := 20000 + 2*rand.IntN(15000)
+		base := 20000 + 2*rand.IntN(6000) // below Linux's ephemeral ports (32768 up)
 		if portsFree(base, n) {
 			return base
 		}
@@ -84,10 +84,28 @@ type sipp struct {
 
 // startSipp runs sipp as a UAS with scenario (a file in testdata) for up to
 // calls calls, answering with codecs (an SDP format list). It returns once
-// sipp listens; t.Cleanup stops it.
+// sipp listens; t.Cleanup stops it. Ports are chosen free but can be taken
+// by another process before sipp binds them, so a sipp that exits before
+// listening is started again on other ports, twice at most.
 func startSipp(t *testing.T, scenario, codecs string, calls int, extra ...string) *sipp {
 	t.Helper()
 	bin := requireTool(t, "sipp")
+	for attempt := 1; ; attempt++ {
+		s, out := launchSipp(t, bin, scenario, codecs, calls, extra)
+		if s != nil {
+			return s
+		}
+		if attempt == 3 {
+			t.Fatalf("sipp exited before listening, three times; its last output:\n%s", out)
+		}
+		t.Logf("sipp exited before listening; starting it on other ports. Its output:\n%s", out)
+	}
+}
+
+// launchSipp starts one sipp and waits until it listens. If it exits first
+// it returns nil and what sipp printed.
+func launchSipp(t *testing.T, bin, scenario, codecs string, calls int, extra []string) (*sipp, string) {
+	t.Helper()
 	base := freePorts(t, 8)
 	s := &sipp{SIPPort: base, MediaPort: base + 4, logFile: filepath.Join(t.TempDir(), "sipp.log"), done: make(chan struct{})}
 	args := []string{
@@ -100,13 +118,16 @@ func startSipp(t *testing.T, scenario, codecs string, calls int, extra ...string
 		"-nostdin", "-timeout", "60s",
 	}
 	cmd := exec.Command(bin, append(args, extra...)...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &bytes.Buffer{} // read only once sipp has exited
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start sipp: %v", err)
 	}
 	done := s.done
 	go func() { s.exit = cmd.Wait(); close(done) }()
+	if !waitBound(t, s.SIPPort, done) {
+		return nil, tail(out.String(), 3000)
+	}
 	t.Cleanup(func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -119,26 +140,27 @@ func startSipp(t *testing.T, scenario, codecs string, calls int, extra ...string
 			t.Logf("sipp output (tail):\n%s", tail(out.String(), 2000))
 		}
 	})
-	waitBound(t, s.SIPPort, done)
-	return s
+	return s, ""
 }
 
-// waitBound waits until something listens on the port (UDP or TCP).
-func waitBound(t *testing.T, port int, exited <-chan struct{}) {
+// waitBound waits until something listens on the port (UDP or TCP), and
+// reports false if the peer exits first.
+func waitBound(t *testing.T, port int, exited <-chan struct{}) bool {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
-			t.Fatal("peer exited before listening")
+			return false
 		default:
 		}
 		if !portsFree(port, 1) {
-			return
+			return true
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("nothing listens on udp port %d", port)
+	return false
 }
 
 // WaitSuccess waits for sipp to finish its calls and checks that it counted

@@ -90,7 +90,7 @@ func TestSIPEndToEnd(t *testing.T) {
 func freeUDPPorts(t *testing.T, n int) int {
 	t.Helper()
 	for range 200 {
-		base := 20000 + 2*rand.IntN(15000)
+		base := 20000 + 2*rand.IntN(6000) // below Linux's ephemeral ports (32768 up)
 		ok := true
 		for p := base; p < base+n && ok; p++ {
 			c, err := net.ListenPacket("udp4", "127.0.0.1:"+strconv.Itoa(p))
