@@ -50,6 +50,17 @@ func (c *Client) deposit(ctx context.Context, v *hookline.OutboundVoicemail) (*h
 	}
 	defer session.Close()
 	if err := c.waitAnswer(ctx, session); err != nil {
+		if r := session.InviteResponse; r != nil && r.IsSuccess() {
+			// The far end answered as our CANCEL crossed its 200 OK
+			// (RFC 3261 9.1): the call is up. ACK it and hang up at once,
+			// so it is not left open (or recording silence) until the
+			// far end gives up on its unacknowledged answer.
+			log.Info("sip: answer crossed our CANCEL; hanging up")
+			if aerr := session.Ack(context.WithoutCancel(ctx)); aerr != nil {
+				log.Warn("sip: send ACK", "error", aerr)
+			}
+			c.hangup(session, log)
+		}
 		log.Info("sip: call not answered", "error", err)
 		return nil, err
 	}

@@ -12,7 +12,9 @@
 //     the last packet): SendResult{CarrierID: Call-ID, Status: delivered};
 //   - a final non-2xx answer to the INVITE: a *hookline.CarrierError with
 //     Code "sip_<status>" (see errorForStatus for which are permanent);
-//   - no answer within Config.SetupTimeout: transient "sip_408";
+//   - no answer within Config.SetupTimeout: transient "sip_408" (after a
+//     provisional answer the INVITE is canceled; an answer that crosses the
+//     CANCEL is acknowledged and hung up at once, as RFC 3261 9.1 asks);
 //   - the far end hanging up before the audio ended: permanent undelivered
 //     "sip_bye_early", because retrying would deposit a second, possibly
 //     partial, voicemail;

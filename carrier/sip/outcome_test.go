@@ -67,6 +67,20 @@ func TestNoAnswer(t *testing.T) {
 	peer.WaitSuccess(t)
 }
 
+// TestAnswerCrossingCancel checks that an answer that crosses our CANCEL
+// (the phone picked up as the setup timeout ran out) is ACKed and hung up
+// at once, and the send is still the transient sip_408: the far end must
+// not hold an open call, or record silence into a mailbox, until it gives
+// up on its unacknowledged 200.
+func TestAnswerCrossingCancel(t *testing.T) {
+	t.Parallel()
+	peer := startSipp(t, "late_answer.xml", "0", 1)
+	c := newTestClient(t, peer, func(c *Config) { c.SetupTimeout = time.Second })
+	_, err := c.SendVoicemail(testContext(t, 10*time.Second), voicemail("+15005550408", 1))
+	wantCarrierError(t, err, CodeTimeout, false, "")
+	peer.WaitSuccess(t)
+}
+
 // TestTCP drops a voicemail over SIP on TCP.
 func TestTCP(t *testing.T) {
 	t.Parallel()
