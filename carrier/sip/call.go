@@ -60,6 +60,8 @@ func (c *Client) deposit(ctx context.Context, v *hookline.OutboundVoicemail) (*h
 				log.Warn("sip: send ACK", "error", aerr)
 			}
 			c.hangup(session, log)
+		} else if r == nil || r.IsProvisional() {
+			c.stray.add(callID, req) // an answer may still come
 		}
 		log.Info("sip: call not answered", "error", err)
 		return nil, err

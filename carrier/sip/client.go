@@ -27,9 +27,14 @@ type Client struct {
 	bindIP   string // RTP sockets bind here
 	ua       *sipgo.UserAgent
 	server   *sipgo.Server
+	client   *sipgo.Client
 	dialogs  *sipgo.DialogClientCache
 	listener io.Closer
 	slots    chan struct{}
+	stray    strayCalls
+	// bg bounds background work (hanging up late answers); Close ends it.
+	bg     context.Context
+	stopBG context.CancelFunc
 }
 
 // New starts a Client: it binds Config.ListenAddr for SIP (so the far end
@@ -45,6 +50,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{cfg: cfg, host: host, bindIP: bindIP, slots: make(chan struct{}, cfg.MaxConcurrentCalls)}
+	c.bg, c.stopBG = context.WithCancel(context.Background())
 	if err := c.start(); err != nil {
 		c.Close()
 		return nil, err
@@ -56,7 +62,8 @@ func New(cfg Config) (*Client, error) {
 // requests from the far end and makes the dialog client.
 func (c *Client) start() error {
 	var err error
-	c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("hookline"), sipgo.WithUserAgentHostname(c.host))
+	c.ua, err = sipgo.NewUA(sipgo.WithUserAgent("hookline"), sipgo.WithUserAgentHostname(c.host),
+		sipgo.WithUserAgentTransactionLayerOptions(sip.WithTransactionLayerUnhandledResponseHandler(c.onStrayAnswer)))
 	if err != nil {
 		return fmt.Errorf("sip: user agent: %w", err)
 	}
@@ -84,6 +91,7 @@ func (c *Client) start() error {
 	if err != nil {
 		return fmt.Errorf("sip: client: %w", err)
 	}
+	c.client = client
 	contact := sip.ContactHeader{Address: sip.Uri{Scheme: "sip", User: "hookline", Host: c.host, Port: port}}
 	if c.cfg.Transport == "tcp" {
 		contact.Address.UriParams = sip.NewParams()
@@ -156,6 +164,8 @@ func (c *Client) Addr() net.Addr {
 // Close stops listening and closes the user agent. Calls in progress fail;
 // close the Client after its callers are done.
 func (c *Client) Close() error {
+	c.stopBG()
+	c.stray.wg.Wait()
 	var errs []error
 	if c.listener != nil {
 		errs = append(errs, c.listener.Close())

@@ -13,8 +13,9 @@
 //   - a final non-2xx answer to the INVITE: a *hookline.CarrierError with
 //     Code "sip_<status>" (see errorForStatus for which are permanent);
 //   - no answer within Config.SetupTimeout: transient "sip_408" (after a
-//     provisional answer the INVITE is canceled; an answer that crosses the
-//     CANCEL is acknowledged and hung up at once, as RFC 3261 9.1 asks);
+//     provisional answer the INVITE is canceled; an answer that still comes,
+//     crossing the CANCEL or from a phone that never rang, is acknowledged
+//     and hung up at once, as RFC 3261 9.1 and 13.2.2.4 ask: see stray.go);
 //   - the far end hanging up before the audio ended: permanent undelivered
 //     "sip_bye_early", because retrying would deposit a second, possibly
 //     partial, voicemail;

@@ -81,6 +81,18 @@ func TestAnswerCrossingCancel(t *testing.T) {
 	peer.WaitSuccess(t)
 }
 
+// TestLateAnswerWithoutRinging checks that a 200 OK that comes after the
+// setup timeout, from a phone that never rang (so there was nothing to
+// cancel and the INVITE transaction is gone), is still ACKed and hung up.
+func TestLateAnswerWithoutRinging(t *testing.T) {
+	t.Parallel()
+	peer := startSipp(t, "late_no_ring.xml", "0", 1)
+	c := newTestClient(t, peer, func(c *Config) { c.SetupTimeout = time.Second })
+	_, err := c.SendVoicemail(testContext(t, 10*time.Second), voicemail("+15005550409", 1))
+	wantCarrierError(t, err, CodeTimeout, false, "")
+	peer.WaitSuccess(t)
+}
+
 // TestTCP drops a voicemail over SIP on TCP.
 func TestTCP(t *testing.T) {
 	t.Parallel()
