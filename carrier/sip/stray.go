@@ -63,11 +63,13 @@ func (s *strayCalls) answered(callID string) (invite *sip.Request, first bool) {
 // and, the first time, hung up; anything else is dropped.
 func (c *Client) onStrayAnswer(res *sip.Response) {
 	cseq, callID := res.CSeq(), res.CallID()
-	if !res.IsSuccess() || cseq == nil || cseq.MethodName != sip.INVITE || callID == nil {
-		return
+	var invite *sip.Request
+	var first bool
+	if res.IsSuccess() && cseq != nil && cseq.MethodName == sip.INVITE && callID != nil {
+		invite, first = c.stray.answered(callID.Value())
 	}
-	invite, first := c.stray.answered(callID.Value())
 	if invite == nil {
+		c.cfg.Logger.Debug("sip: dropped a response no transaction or given-up call claims", "response", res.Short())
 		return
 	}
 	log := c.cfg.Logger.With("call_id", callID.Value())
