@@ -20,8 +20,8 @@ type stateCache struct {
 	max       int
 }
 
-func newStateCache(max int) *stateCache {
-	return &stateCache{cur: make(map[string]msgState, max), max: max}
+func newStateCache(size int) *stateCache {
+	return &stateCache{cur: make(map[string]msgState, size), max: size}
 }
 
 // get returns the committed state of message id, if cached.
