@@ -191,10 +191,16 @@ func (w *DeliverWorker) sendBatch(ctx context.Context, b hookline.BatchSMSSender
 	start := time.Now()
 	results := b.SendSMSBatch(ctx, out)
 	took := time.Since(start)
+	if len(results) != len(msgs) {
+		return nil, fmt.Errorf("carrier %s answered %d outcomes for %d texts", b.Name(), len(results), len(msgs))
+	}
 	changes := make([]hookline.StatusChange, 0, len(msgs))
 	var transient error
 	for i, m := range msgs {
 		r := results[i]
+		if r.Result == nil && r.Err == nil {
+			r.Err = &hookline.CarrierError{Code: "carrier_no_result", Err: errors.New("the carrier answered neither a result nor an error")}
+		}
 		if w.Observe != nil {
 			w.Observe(b.Name(), took, r.Err)
 		}
