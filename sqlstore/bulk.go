@@ -141,7 +141,7 @@ func (db *DB) setCarrierIDs(ctx context.Context, tx *sql.Tx, flat []any) error {
 		return nil
 	}
 	return db.chunked(flat, 3, 300, 0, func(marks string, args []any) error {
-		_, err := tx.ExecContext(ctx, `UPDATE OR FAIL messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
+		_, err := tx.ExecContext(ctx, `UPDATE `+db.orFail()+`messages SET carrier = v.column2, carrier_id = v.column3 FROM (VALUES `+marks+`) AS v WHERE messages.id = v.column1`, args...)
 		return err
 	})
 }

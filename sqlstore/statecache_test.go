@@ -19,13 +19,7 @@ import (
 // carrier id or trigger.
 func TestStateCacheMatchesDatabase(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t)
 	db.Start()
 	t.Cleanup(func() { db.Close() })
 	acc, err := db.FindOrCreateAccount(ctx, "cache")
@@ -137,13 +131,7 @@ func BenchmarkDeliveryWrites(b *testing.B) {
 	for _, name := range []string{"cache", "nocache"} {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := Open(ctx, Config{DataDir: b.TempDir()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := db.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
+			db := openMigrated(b)
 			if name == "nocache" {
 				db.writer.states = nil
 			}

@@ -9,6 +9,21 @@ import (
 	"hookline"
 )
 
+// openMigrated opens a SQLite store in a temporary folder and migrates it;
+// the caller starts it.
+func openMigrated(tb testing.TB) *DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, Config{DataDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}
+
 // TestFailedBatchLeavesNoPartialStatement commits, in one batch, a delivery
 // to two simulated phones and an op whose multi-row statement stops at its
 // second row. The writer's multi-row statements run OR FAIL (no statement
@@ -17,13 +32,7 @@ import (
 // The delivery must commit and the failing op must change nothing.
 func TestFailedBatchLeavesNoPartialStatement(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t)
 	// The batch is committed below from this goroutine, as the writer's
 	// loop would; the loop starts after it.
 	t.Cleanup(func() { db.Start(); db.Close() })

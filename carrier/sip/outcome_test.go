@@ -67,30 +67,28 @@ func TestNoAnswer(t *testing.T) {
 	peer.WaitSuccess(t)
 }
 
-// TestAnswerCrossingCancel checks that an answer that crosses our CANCEL
-// (the phone picked up as the setup timeout ran out) is ACKed and hung up
-// at once, and the send is still the transient sip_408: the far end must
-// not hold an open call, or record silence into a mailbox, until it gives
-// up on its unacknowledged 200.
-func TestAnswerCrossingCancel(t *testing.T) {
+// TestLateAnswer checks that an answer coming after the setup timeout is
+// ACKed and hung up at once, and the send is still the transient sip_408:
+// the far end must not hold an open call, or record silence into a
+// mailbox, until it gives up on its unacknowledged 200. The answer either
+// crosses our CANCEL (the phone picked up as the timeout ran out) or comes
+// from a phone that never rang (nothing to cancel, so the INVITE
+// transaction is gone when it arrives).
+func TestLateAnswer(t *testing.T) {
 	t.Parallel()
-	peer := startSipp(t, "late_answer.xml", "0", 1)
-	c := newTestClient(t, peer, func(c *Config) { c.SetupTimeout = time.Second })
-	_, err := c.SendVoicemail(testContext(t, 10*time.Second), voicemail("+15005550408", 1))
-	wantCarrierError(t, err, CodeTimeout, false, "")
-	peer.WaitSuccess(t)
-}
-
-// TestLateAnswerWithoutRinging checks that a 200 OK that comes after the
-// setup timeout, from a phone that never rang (so there was nothing to
-// cancel and the INVITE transaction is gone), is still ACKed and hung up.
-func TestLateAnswerWithoutRinging(t *testing.T) {
-	t.Parallel()
-	peer := startSipp(t, "late_no_ring.xml", "0", 1)
-	c := newTestClient(t, peer, func(c *Config) { c.SetupTimeout = time.Second })
-	_, err := c.SendVoicemail(testContext(t, 10*time.Second), voicemail("+15005550409", 1))
-	wantCarrierError(t, err, CodeTimeout, false, "")
-	peer.WaitSuccess(t)
+	for _, c := range []struct{ name, scenario, phone string }{
+		{"CrossingCancel", "late_answer.xml", "+15005550408"},
+		{"WithoutRinging", "late_no_ring.xml", "+15005550409"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			peer := startSipp(t, c.scenario, "0", 1)
+			client := newTestClient(t, peer, func(c *Config) { c.SetupTimeout = time.Second })
+			_, err := client.SendVoicemail(testContext(t, 10*time.Second), voicemail(c.phone, 1))
+			wantCarrierError(t, err, CodeTimeout, false, "")
+			peer.WaitSuccess(t)
+		})
+	}
 }
 
 // TestTCP drops a voicemail over SIP on TCP.
